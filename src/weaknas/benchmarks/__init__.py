@@ -1,0 +1,24 @@
+"""Tabular benchmarks and the names they go by on the command line."""
+
+from __future__ import annotations
+
+import os
+
+from weaknas.benchmarks.base import TabularBenchmark
+from weaknas.benchmarks.nb201 import load_nb201
+
+BENCHMARKS: dict[str, str] = {
+    "nb201-cifar10": "cifar10",
+    "nb201-cifar100": "cifar100",
+    "nb201-imagenet16": "imagenet16",
+}
+
+
+def load_benchmark(name: str, data: str | os.PathLike | None = None) -> TabularBenchmark:
+    """Load a benchmark by its command-line name (e.g. ``nb201-cifar10``)."""
+    if name not in BENCHMARKS:
+        raise ValueError(f"unknown benchmark {name!r}; expected one of {sorted(BENCHMARKS)}")
+    return load_nb201(BENCHMARKS[name], data)
+
+
+__all__ = ["BENCHMARKS", "TabularBenchmark", "load_benchmark", "load_nb201"]

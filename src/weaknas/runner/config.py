@@ -1,0 +1,54 @@
+"""One search's settings, as the command line and studies give them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
+from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies import STRATEGIES, RandomSearch, Strategy, TopMSchedule, WeakNAS
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Everything that defines a search except the seed (JSON-serialisable)."""
+
+    benchmark: str = "nb201-cifar10"
+    strategy: str = "weaknas"
+    budget: int = 1000
+    predictor: str = DEFAULT_PREDICTOR
+    n_init: int = 10
+    batch_size: int = 10
+    top_m: str = "100"
+    deterministic: bool = False
+
+    def __post_init__(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"unknown strategy {self.strategy!r}; expected one of {STRATEGIES}")
+        if self.predictor not in PREDICTORS:
+            raise ValueError(
+                f"unknown predictor {self.predictor!r}; expected one of {sorted(PREDICTORS)}"
+            )
+        if self.budget < 1:
+            raise ValueError(f"budget must be >= 1, got {self.budget}")
+        if self.n_init < 1 or self.batch_size < 1:
+            raise ValueError(
+                f"n_init and batch_size must be >= 1, got {self.n_init}, {self.batch_size}"
+            )
+        TopMSchedule.parse(self.top_m, self.budget)  # fail early on a bad schedule
+
+    def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
+        if self.strategy == "random":
+            return RandomSearch(space, seed=seed, batch_size=self.batch_size)
+        return WeakNAS(
+            space, seed=seed, n_init=self.n_init, batch_size=self.batch_size,
+            top_m=TopMSchedule.parse(self.top_m, self.budget), predictor=self.predictor,
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        """A short name for tables: ``weaknas[lgbm]`` or ``random``."""
+        return f"weaknas[{self.predictor}]" if self.strategy == "weaknas" else self.strategy

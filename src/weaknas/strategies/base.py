@@ -1,0 +1,91 @@
+"""The ask/tell protocol every search strategy follows.
+
+A strategy sees the search space (indices and features) and the values it has been
+told, nothing else: never the benchmark's table or its optimum. ``ask`` proposes
+architectures that are neither evaluated nor pending, so a runner may evaluate a
+batch in parallel and tell the results in any order.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from weaknas.spaces.base import FiniteSpace
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One architecture to evaluate, with the strategy's prediction for it (NaN if none)."""
+
+    index: int
+    predicted: float = float("nan")
+
+
+class Strategy(ABC):
+    """Base class: keeps the record of what was proposed and what was told."""
+
+    def __init__(self, space: FiniteSpace, seed: int = 0) -> None:
+        self.space = space
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self._told_index: list[int] = []
+        self._told_value: list[float] = []
+        self._pending: set[int] = set()
+        self._seen = np.zeros(space.size, dtype=bool)  # evaluated or pending
+
+    # --- the protocol --------------------------------------------------------------------
+    def ask(self, max_count: int | None = None) -> list[Suggestion]:
+        """Propose the next batch (the strategy's own batch size, at most ``max_count``)."""
+        count = self.next_batch_size()
+        if max_count is not None:
+            count = min(count, max_count)
+        count = min(count, int((~self._seen).sum()))
+        if count <= 0:
+            return []
+        batch = self._propose(count)
+        for suggestion in batch:
+            if self._seen[suggestion.index]:
+                raise RuntimeError(f"{type(self).__name__} proposed {suggestion.index} twice")
+            self._seen[suggestion.index] = True
+            self._pending.add(suggestion.index)
+        return batch
+
+    def tell(self, index: int, value: float) -> None:
+        """Record the observed value of a proposed architecture."""
+        index = self.space.check_index(index)
+        if index not in self._pending:
+            raise ValueError(f"architecture {index} was not proposed or was already told")
+        if not np.isfinite(value):
+            raise ValueError(f"architecture {index}: observed value {value!r} is not finite")
+        self._pending.discard(index)
+        self._told_index.append(index)
+        self._told_value.append(float(value))
+
+    def tell_many(self, results: Iterable[tuple[int, float]]) -> None:
+        for index, value in results:
+            self.tell(index, value)
+
+    # --- for subclasses ------------------------------------------------------------------
+    @property
+    def n_told(self) -> int:
+        return len(self._told_index)
+
+    def observations(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, values) of everything told so far."""
+        return np.asarray(self._told_index, dtype=np.int64), np.asarray(self._told_value)
+
+    def unseen_indices(self) -> np.ndarray:
+        """Architectures neither evaluated nor pending."""
+        return np.flatnonzero(~self._seen)
+
+    def next_batch_size(self) -> int:
+        """How many architectures the strategy wants to propose next."""
+        return 1
+
+    @abstractmethod
+    def _propose(self, count: int) -> list[Suggestion]:
+        """Return ``count`` unseen architectures."""

@@ -1,0 +1,35 @@
+"""Per-run metrics computed from an evaluations table (one run, rows in query order)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CHECKPOINTS = (50, 100, 150, 200, 500, 1000)
+
+
+def best_so_far_row(evaluations: pd.DataFrame) -> np.ndarray:
+    """Row position of the best-by-observed architecture after each query (first wins ties)."""
+    observed = evaluations["observed"].to_numpy()
+    running = np.maximum.accumulate(observed)
+    # the row that first reached each running maximum
+    first_hit = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
+    return first_hit[np.searchsorted(first_hit, np.arange(len(observed)), side="right") - 1]
+
+
+def at_checkpoints(evaluations: pd.DataFrame, checkpoints=CHECKPOINTS) -> dict[str, float]:
+    """Test and mean-validation accuracy of the best-by-observed architecture after N queries.
+
+    The NASLib/BANANAS convention: the search picks by what it observed (validation),
+    and is scored by the test accuracy of that pick. NaN for N beyond the run's length.
+    """
+    best_rows = best_so_far_row(evaluations)
+    metrics: dict[str, float] = {}
+    for n in checkpoints:
+        if n <= len(evaluations):
+            row = evaluations.iloc[best_rows[n - 1]]
+            metrics[f"test@{n}"] = float(row["test"])
+            metrics[f"val_mean@{n}"] = float(row["val_mean"])
+        else:
+            metrics[f"test@{n}"] = metrics[f"val_mean@{n}"] = float("nan")
+    return metrics
