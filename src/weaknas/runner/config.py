@@ -21,6 +21,9 @@ class SearchConfig:
     batch_size: int = 10
     top_m: str = "100"
     deterministic: bool = False
+    # Stop once the benchmark's optimum is evaluated: saves compute in studies that only
+    # measure queries to the optimum. The strategy never learns of it.
+    stop_at_optimum: bool = False
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:

@@ -74,6 +74,10 @@ def run_search(
             if log is not None:
                 log.append(batch_rows)
             bar.update(len(batch_rows))
+            if config.stop_at_optimum and any(
+                r["index"] == benchmark.optimum_index for r in batch_rows
+            ):
+                break
             bar.set_postfix(best=f"{max(r['observed'] for r in rows):.2f}", refresh=False)
     finally:
         bar.close()

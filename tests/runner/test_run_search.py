@@ -1,0 +1,96 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaknas.benchmarks import load_benchmark
+from weaknas.runner import SearchConfig, queries_to_optimum, run_search
+
+REQUIRED = ["order", "iteration", "arch", "observed", "val_mean", "test", "predicted", "seconds"]
+
+
+@pytest.fixture(scope="module")
+def csv_bench(nb201_csv):
+    return load_benchmark("nb201-cifar10", nb201_csv)
+
+
+def test_run_writes_evaluations_and_summary(csv_bench, tmp_path):
+    config = SearchConfig(budget=60)
+    result = run_search(csv_bench, config, seed=0, out_dir=tmp_path)
+    table = pd.read_parquet(tmp_path / "evaluations.parquet")
+    assert set(REQUIRED) <= set(table.columns)
+    assert table["order"].tolist() == list(range(1, 61))
+    assert table["iteration"].tolist() == [i // 10 + 1 for i in range(60)]
+    assert table["arch"].nunique() == 60
+    assert table["predicted"].isna().sum() == 10  # only the random initial design
+    assert table["test"].notna().all()
+    assert (table["seconds"].diff().dropna() >= 0).all()
+    # observed values are one seed's validation accuracy of that architecture
+    for row in table.itertuples():
+        runs = csv_bench.val_runs[row.index]
+        assert row.observed in set(runs[~np.isnan(runs)])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    best = table.loc[table["observed"].idxmax()]
+    assert summary["best_arch"] == best["arch"]
+    assert summary["best_test"] == pytest.approx(best["test"])
+    assert summary["n_queries"] == 60 and summary["settings"]["budget"] == 60
+    assert {"weaknas", "numpy", "lightgbm"} <= set(summary["versions"])
+    assert summary["wall_seconds"] > 0
+    assert len((tmp_path / "evaluations.jsonl").read_text().splitlines()) == 60
+    assert result.summary == summary
+
+
+def test_same_seed_same_evaluations(csv_bench, tmp_path):
+    tables = []
+    for name in ("a", "b", "c"):
+        seed = 7 if name != "c" else 8
+        run_search(csv_bench, SearchConfig(budget=80), seed=seed, out_dir=tmp_path / name)
+        tables.append(pd.read_parquet(tmp_path / name / "evaluations.parquet").drop(columns="seconds"))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    assert not tables[0]["arch"].equals(tables[2]["arch"])
+
+
+def test_queries_to_optimum_counts_distinct_queries(csv_bench):
+    config = SearchConfig(strategy="random", budget=csv_bench.space.size, batch_size=500)
+    result = run_search(csv_bench, config, seed=3)
+    table = result.evaluations
+    assert table["arch"].nunique() == csv_bench.space.size
+    q = result.summary["queries_to_optimum"]
+    assert table.iloc[q - 1]["index"] == csv_bench.optimum_index
+    assert queries_to_optimum(np.array([5, 2, 9]), 9) == 3
+    assert queries_to_optimum(np.array([5, 2]), 9) is None
+
+
+def test_deterministic_queries_observe_the_mean(csv_bench):
+    table = run_search(csv_bench, SearchConfig(budget=20, deterministic=True), seed=0).evaluations
+    np.testing.assert_allclose(table["observed"], table["val_mean"])
+
+
+@pytest.mark.slow
+def test_weaknas_beats_random_on_average(csv_bench):
+    """The method's point: far fewer queries to reach top architectures than random."""
+    weak, rand = [], []
+    for seed in range(4):
+        weak.append(run_search(csv_bench, SearchConfig(budget=150), seed).summary["best_val_mean"])
+        rand.append(run_search(csv_bench, SearchConfig(strategy="random", budget=150),
+                               seed).summary["best_val_mean"])
+    assert np.mean(weak) > np.mean(rand) + 0.3
+    assert np.mean(weak) > 91.3
+
+
+def test_bad_settings_are_named():
+    with pytest.raises(ValueError, match="budget"):
+        SearchConfig(budget=0)
+    with pytest.raises(ValueError, match="strategy"):
+        SearchConfig(strategy="bohb")
+    with pytest.raises(ValueError, match="top-M"):
+        SearchConfig(top_m="x")
+
+
+def test_stop_at_optimum_ends_the_run_at_the_batch_that_found_it(csv_bench):
+    config = SearchConfig(strategy="random", budget=csv_bench.space.size, batch_size=100,
+                          stop_at_optimum=True)
+    result = run_search(csv_bench, config, seed=0)
+    q = result.summary["queries_to_optimum"]
+    assert q is not None and q <= result.summary["n_queries"] < q + 100

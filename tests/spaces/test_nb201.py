@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from weaknas.spaces import NB201Space
+from weaknas.spaces.nb201 import OPS
+
+BEST_C10 = (
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
+)
+
+
+def test_size_and_roundtrip_of_every_architecture():
+    space = NB201Space()
+    assert space.size == 15625
+    strings = [space.to_string(i) for i in range(space.size)]
+    assert len(set(strings)) == space.size
+    assert [space.from_string(s) for s in strings] == list(range(space.size))
+
+
+def test_index_is_base5_of_op_codes_in_edge_order():
+    space = NB201Space()
+    index = space.from_string(BEST_C10)
+    assert space.op_codes(index) == (3, 3, 3, 1, 3, 2)
+    assert index == int("333132", 5)
+    assert space.to_string(index) == BEST_C10
+
+
+def test_features_are_one_hot_per_edge():
+    space = NB201Space()
+    features = space.features
+    assert features.shape == (15625, 30) and features.dtype == np.float32
+    assert np.all(features.reshape(-1, 6, 5).sum(axis=2) == 1)
+    codes = space.all_op_codes()
+    assert np.array_equal(features.reshape(-1, 6, 5).argmax(axis=2), codes)
+    assert not features.flags.writeable
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|", "3 node groups"),
+        (BEST_C10.replace("nor_conv_1x1~2", "conv_5x5~2"), "conv_5x5"),
+        (BEST_C10.replace("skip_connect~0", "skip_connect~2"), "skip_connect~2"),
+        (BEST_C10.replace("|nor_conv_3x3~1|+", "|+"), "2 edge(s)"),
+        (BEST_C10.replace("nor_conv_3x3~0|+", "nor_conv_3x3|+", 1), "nor_conv_3x3"),
+        ("", "3 node groups"),
+    ],
+)
+def test_invalid_strings_name_the_bad_part(text, names):
+    with pytest.raises(ValueError, match="nb201") as info:
+        NB201Space().from_string(text)
+    assert names in str(info.value)
+
+
+@pytest.mark.parametrize("index", [-1, 15625, 2.5, "3", True])
+def test_invalid_indices(index):
+    with pytest.raises(ValueError, match="index"):
+        NB201Space().to_string(index)
+
+
+def test_ops_order_matches_the_benchmark():
+    assert OPS == ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")

@@ -1,0 +1,51 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaknas.runner import SearchConfig
+from weaknas.study import at_checkpoints, markdown_table, queries_stats, run_study
+
+
+def test_checkpoint_metrics_follow_best_observed():
+    table = pd.DataFrame({
+        "observed": [50.0, 70.0, 60.0, 70.0, 80.0],
+        "test": [1.0, 2.0, 3.0, 4.0, 5.0],
+        "val_mean": [10.0, 20.0, 30.0, 40.0, 50.0],
+    })
+    metrics = at_checkpoints(table, checkpoints=(1, 2, 4, 5, 6))
+    assert metrics["test@1"] == 1.0
+    assert metrics["test@2"] == 2.0
+    assert metrics["test@4"] == 2.0  # a tie keeps the first architecture that reached it
+    assert metrics["test@5"] == 5.0 and metrics["val_mean@5"] == 50.0
+    assert np.isnan(metrics["test@6"])
+
+
+def test_queries_stats_count_seeds_that_found_it():
+    stats = queries_stats(pd.DataFrame({"queries_to_optimum": [10, None, 30]}))
+    assert stats == {"seeds": 3, "found": 2, "mean": 20.0, "std": 10.0, "median": 20.0}
+
+
+def test_study_runs_seeds_in_parallel_and_resumes(nb201_csv, tmp_path):
+    config = SearchConfig(budget=50)
+    table = run_study(config, range(3), tmp_path, data=str(nb201_csv), workers=2)
+    assert sorted(table["seed"]) == [0, 1, 2]
+    assert {"queries_to_optimum", "test@50", "best_test"} <= set(table.columns)
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert len(runs) == 150 and set(runs["seed"]) == {0, 1, 2}
+    report = (tmp_path / "report.md").read_text()
+    assert "weaknas[lgbm]" in report and "test@50" in report
+    seed_file = tmp_path / "seeds" / "seed_0001" / "summary.json"
+    stamp = seed_file.stat().st_mtime_ns
+    more = run_study(config, range(4), tmp_path, data=str(nb201_csv), workers=1)
+    assert seed_file.stat().st_mtime_ns == stamp, "a finished seed was run again"
+    assert sorted(more["seed"]) == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="other settings"):
+        run_study(SearchConfig(budget=60), range(1), tmp_path, data=str(nb201_csv))
+
+
+def test_markdown_table_falls_back_to_validation_without_test():
+    table = pd.DataFrame({"queries_to_optimum": [5], **{f"test@{n}": [np.nan]
+                          for n in (50, 100, 150, 200, 500, 1000)},
+                          **{f"val_mean@{n}": [90.0] for n in (50, 100, 150, 200, 500, 1000)}})
+    text = markdown_table({"m": table})
+    assert "val_mean@100" in text and "90.00 ± 0.00" in text
