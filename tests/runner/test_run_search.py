@@ -46,7 +46,9 @@ def test_same_seed_same_evaluations(csv_bench, tmp_path):
     for name in ("a", "b", "c"):
         seed = 7 if name != "c" else 8
         run_search(csv_bench, SearchConfig(budget=80), seed=seed, out_dir=tmp_path / name)
-        tables.append(pd.read_parquet(tmp_path / name / "evaluations.parquet").drop(columns="seconds"))
+        tables.append(
+            pd.read_parquet(tmp_path / name / "evaluations.parquet").drop(columns="seconds")
+        )
     pd.testing.assert_frame_equal(tables[0], tables[1])
     assert not tables[0]["arch"].equals(tables[2]["arch"])
 
@@ -73,8 +75,11 @@ def test_weaknas_beats_random_on_average(csv_bench):
     weak, rand = [], []
     for seed in range(4):
         weak.append(run_search(csv_bench, SearchConfig(budget=150), seed).summary["best_val_mean"])
-        rand.append(run_search(csv_bench, SearchConfig(strategy="random", budget=150),
-                               seed).summary["best_val_mean"])
+        rand.append(
+            run_search(csv_bench, SearchConfig(strategy="random", budget=150), seed).summary[
+                "best_val_mean"
+            ]
+        )
     assert np.mean(weak) > np.mean(rand) + 0.3
     assert np.mean(weak) > 91.3
 
@@ -89,8 +94,9 @@ def test_bad_settings_are_named():
 
 
 def test_stop_at_optimum_ends_the_run_at_the_batch_that_found_it(csv_bench):
-    config = SearchConfig(strategy="random", budget=csv_bench.space.size, batch_size=100,
-                          stop_at_optimum=True)
+    config = SearchConfig(
+        strategy="random", budget=csv_bench.space.size, batch_size=100, stop_at_optimum=True
+    )
     result = run_search(csv_bench, config, seed=0)
     q = result.summary["queries_to_optimum"]
     assert q is not None and q <= result.summary["n_queries"] < q + 100

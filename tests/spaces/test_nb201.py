@@ -5,7 +5,8 @@ from weaknas.spaces import NB201Space
 from weaknas.spaces.nb201 import OPS
 
 BEST_C10 = (
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+    "+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
 )
 
 

@@ -84,9 +84,12 @@ def test_tell_checks_its_input(bench):
     strategy = RandomSearch(bench.space, seed=0)
     batch = strategy.ask()
     with pytest.raises(ValueError, match="not proposed"):
-        strategy.tell((batch[0].index + 1) % bench.space.size
-                      if (batch[0].index + 1) % bench.space.size not in {s.index for s in batch}
-                      else 0, 1.0)
+        strategy.tell(
+            (batch[0].index + 1) % bench.space.size
+            if (batch[0].index + 1) % bench.space.size not in {s.index for s in batch}
+            else 0,
+            1.0,
+        )
     with pytest.raises(ValueError, match="not finite"):
         strategy.tell(batch[0].index, float("nan"))
     strategy.tell(batch[0].index, 50.0)

@@ -7,11 +7,13 @@ from weaknas.study import at_checkpoints, markdown_table, queries_stats, run_stu
 
 
 def test_checkpoint_metrics_follow_best_observed():
-    table = pd.DataFrame({
-        "observed": [50.0, 70.0, 60.0, 70.0, 80.0],
-        "test": [1.0, 2.0, 3.0, 4.0, 5.0],
-        "val_mean": [10.0, 20.0, 30.0, 40.0, 50.0],
-    })
+    table = pd.DataFrame(
+        {
+            "observed": [50.0, 70.0, 60.0, 70.0, 80.0],
+            "test": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "val_mean": [10.0, 20.0, 30.0, 40.0, 50.0],
+        }
+    )
     metrics = at_checkpoints(table, checkpoints=(1, 2, 4, 5, 6))
     assert metrics["test@1"] == 1.0
     assert metrics["test@2"] == 2.0
@@ -44,8 +46,12 @@ def test_study_runs_seeds_in_parallel_and_resumes(nb201_csv, tmp_path):
 
 
 def test_markdown_table_falls_back_to_validation_without_test():
-    table = pd.DataFrame({"queries_to_optimum": [5], **{f"test@{n}": [np.nan]
-                          for n in (50, 100, 150, 200, 500, 1000)},
-                          **{f"val_mean@{n}": [90.0] for n in (50, 100, 150, 200, 500, 1000)}})
+    table = pd.DataFrame(
+        {
+            "queries_to_optimum": [5],
+            **{f"test@{n}": [np.nan] for n in (50, 100, 150, 200, 500, 1000)},
+            **{f"val_mean@{n}": [90.0] for n in (50, 100, 150, 200, 500, 1000)},
+        }
+    )
     text = markdown_table({"m": table})
     assert "val_mean@100" in text and "90.00 ± 0.00" in text

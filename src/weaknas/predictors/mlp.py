@@ -16,9 +16,7 @@ def _torch():
     try:
         import torch
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "the MLP predictor needs PyTorch: pip install 'weaknas[torch]'"
-        ) from exc
+        raise ImportError("the MLP predictor needs PyTorch: pip install 'weaknas[torch]'") from exc
     return torch
 
 
@@ -46,7 +44,9 @@ class MLPPredictor(WeakPredictor):
     @classmethod
     def paper(cls, random_state: int = 0) -> MLPPredictor:
         """The configuration of the WeakNAS paper: 4 hidden layers of 1000, 100 epochs."""
-        return cls(hidden_layer_sizes=(1000, 1000, 1000, 1000), epochs=100, random_state=random_state)
+        return cls(
+            hidden_layer_sizes=(1000, 1000, 1000, 1000), epochs=100, random_state=random_state
+        )
 
     def _build(self, n_features: int):
         torch = _torch()

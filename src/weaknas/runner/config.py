@@ -43,9 +43,17 @@ class SearchConfig:
     def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
         if self.strategy == "random":
             return RandomSearch(space, seed=seed, batch_size=self.batch_size)
+        if self.strategy == "tpe":
+            from weaknas.strategies.tpe import TPESearch
+
+            return TPESearch(space, seed=seed, n_startup_trials=self.n_init)
         return WeakNAS(
-            space, seed=seed, n_init=self.n_init, batch_size=self.batch_size,
-            top_m=TopMSchedule.parse(self.top_m, self.budget), predictor=self.predictor,
+            space,
+            seed=seed,
+            n_init=self.n_init,
+            batch_size=self.batch_size,
+            top_m=TopMSchedule.parse(self.top_m, self.budget),
+            predictor=self.predictor,
         )
 
     def as_dict(self) -> dict:
@@ -54,4 +62,7 @@ class SearchConfig:
     @property
     def label(self) -> str:
         """A short name for tables: ``weaknas[lgbm]`` or ``random``."""
-        return f"weaknas[{self.predictor}]" if self.strategy == "weaknas" else self.strategy
+        if self.strategy != "weaknas":
+            return self.strategy
+        top_m = "" if self.top_m == "100" else f", top-{self.top_m}"
+        return f"weaknas[{self.predictor}{top_m}]"

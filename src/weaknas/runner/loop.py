@@ -13,7 +13,14 @@ from tqdm.auto import tqdm
 from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.runner.config import SearchConfig
 from weaknas.runner.evaluators import TabularEvaluator
-from weaknas.runner.output import EVALUATIONS, SUMMARY, RunLog, library_versions, write_json, write_table
+from weaknas.runner.output import (
+    EVALUATIONS,
+    SUMMARY,
+    RunLog,
+    library_versions,
+    write_json,
+    write_table,
+)
 from weaknas.strategies.base import Strategy
 
 
@@ -60,16 +67,18 @@ def run_search(
             for suggestion in batch:
                 result = evaluate(suggestion.index)
                 strategy.tell(suggestion.index, result.observed)
-                batch_rows.append({
-                    "order": len(rows) + len(batch_rows) + 1,
-                    "iteration": iteration,
-                    "arch": benchmark.space.to_string(suggestion.index),
-                    "index": suggestion.index,
-                    "observed": result.observed,
-                    **result.info,
-                    "predicted": suggestion.predicted,
-                    "seconds": time.perf_counter() - started,
-                })
+                batch_rows.append(
+                    {
+                        "order": len(rows) + len(batch_rows) + 1,
+                        "iteration": iteration,
+                        "arch": benchmark.space.to_string(suggestion.index),
+                        "index": suggestion.index,
+                        "observed": result.observed,
+                        **result.info,
+                        "predicted": suggestion.predicted,
+                        "seconds": time.perf_counter() - started,
+                    }
+                )
             rows.extend(batch_rows)
             if log is not None:
                 log.append(batch_rows)

@@ -41,6 +41,18 @@ class FiniteSpace(ABC):
         matrix.setflags(write=False)
         return matrix
 
+    def choices(self) -> dict[str, tuple]:
+        """The space as named categorical choices, for samplers that need them (TPE)."""
+        raise NotImplementedError(f"{self.name} has no categorical form")
+
+    def to_choices(self, index: int) -> tuple[int, ...]:
+        """Position of each choice of architecture ``index`` (same order as ``choices``)."""
+        raise NotImplementedError(f"{self.name} has no categorical form")
+
+    def from_choices(self, codes) -> int:
+        """Inverse of ``to_choices``."""
+        raise NotImplementedError(f"{self.name} has no categorical form")
+
     def check_index(self, index: int) -> int:
         """Return ``index`` as int, or raise ``ValueError`` if it is not in the space."""
         if isinstance(index, bool) or not isinstance(index, int | np.integer):

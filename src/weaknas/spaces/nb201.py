@@ -45,6 +45,16 @@ class NB201Space(FiniteSpace):
             raise ValueError(f"nb201: expected {N_EDGES} op codes in 0..{N_OPS - 1}, got {codes}")
         return int(np.dot(codes, _PLACE))
 
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        """The space as named categorical choices: one per edge, in index order."""
+        return {f"edge{src}{target}": OPS for target, src in EDGES}
+
+    def to_choices(self, index: int) -> tuple[int, ...]:
+        return self.op_codes(index)
+
+    def from_choices(self, codes) -> int:
+        return self.from_op_codes(list(codes))
+
     def all_op_codes(self) -> np.ndarray:
         """(15625, 6) int8 matrix of op codes, row ``i`` = architecture ``i``."""
         idx = np.arange(self.size)[:, None]

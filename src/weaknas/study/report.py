@@ -40,15 +40,23 @@ def markdown_table(tables: dict[str, pd.DataFrame]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, table in tables.items():
         s = queries_stats(table)
-        cells = [name, str(s["seeds"]), str(s["found"]),
-                 f"{s['mean']:.1f} ± {s['std']:.1f}" if s["found"] else "n/a",
-                 f"{s['median']:.1f}" if s["found"] else "n/a"]
-        cells += [_mean_std(table[f"{metric}@{n}"]) if f"{metric}@{n}" in table else "n/a"
-                  for n in CHECKPOINTS]
+        cells = [
+            name,
+            str(s["seeds"]),
+            str(s["found"]),
+            f"{s['mean']:.1f} ± {s['std']:.1f}" if s["found"] else "n/a",
+            f"{s['median']:.1f}" if s["found"] else "n/a",
+        ]
+        cells += [
+            _mean_std(table[f"{metric}@{n}"]) if f"{metric}@{n}" in table else "n/a"
+            for n in CHECKPOINTS
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     if metric == "val_mean":
-        lines.append("\nNo test accuracy in this data source: accuracy columns are the mean "
-                     "validation accuracy of the best-by-observed architecture.")
+        lines.append(
+            "\nNo test accuracy in this data source: accuracy columns are the mean "
+            "validation accuracy of the best-by-observed architecture."
+        )
     return "\n".join(lines)
 
 
@@ -61,6 +69,7 @@ def write_report(path: Path, tables: dict[str, pd.DataFrame], config) -> None:
         "mean validation accuracy was evaluated (statistics over the seeds that found it "
         "within the budget). Accuracy at N: mean ± std over seeds of the test accuracy of the "
         "best-by-observed-validation architecture after N queries.\n\n"
-        + markdown_table(tables) + "\n"
+        + markdown_table(tables)
+        + "\n"
     )
     path.write_text(text)

@@ -72,8 +72,13 @@ def run_study(
     seeds = list(seeds)
     todo = [s for s in seeds if not (paths.seed_dir(s) / SUMMARY).is_file()]
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    bar = tqdm(total=len(seeds), initial=len(seeds) - len(todo), disable=not progress,
-               unit="seed", desc=f"{config.label} {config.benchmark}")
+    bar = tqdm(
+        total=len(seeds),
+        initial=len(seeds) - len(todo),
+        disable=not progress,
+        unit="seed",
+        desc=f"{config.label} {config.benchmark}",
+    )
     try:
         if workers == 1:
             for seed in todo:
@@ -83,8 +88,9 @@ def run_study(
                     on_seed(summary)
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(_run_one, config, data, s, str(paths.seed_dir(s)))
-                           for s in todo]
+                futures = [
+                    pool.submit(_run_one, config, data, s, str(paths.seed_dir(s))) for s in todo
+                ]
                 for future in as_completed(futures):
                     summary = future.result()
                     bar.update()
@@ -118,9 +124,20 @@ def collect(root: Path, config: SearchConfig, seeds: list[int]) -> pd.DataFrame:
             continue
         summary = json.loads(summary_file.read_text())
         evaluations = pd.read_parquet(paths.seed_dir(seed) / EVALUATIONS)
-        row = {k: summary[k] for k in (
-            "seed", "queries_to_optimum", "n_queries", "best_arch", "best_val_mean",
-            "best_test", "wall_seconds", "fit_seconds", "rank_seconds")}
+        row = {
+            k: summary[k]
+            for k in (
+                "seed",
+                "queries_to_optimum",
+                "n_queries",
+                "best_arch",
+                "best_val_mean",
+                "best_test",
+                "wall_seconds",
+                "fit_seconds",
+                "rank_seconds",
+            )
+        }
         row.update(at_checkpoints(evaluations))
         per_seed.append(row)
         runs.append(evaluations.assign(seed=seed))

@@ -1,0 +1,72 @@
+"""Optuna's TPE sampler on the space's categorical choices: a standard HPO baseline.
+
+Needs ``optuna`` (``pip install 'weaknas[optuna]'``). The space must expose its
+architectures as tuples of categorical choices (``choices()``/``from_choices``). TPE
+often proposes an architecture it has already seen; such a repeat costs no query: it
+is told the value observed before and asked again, so the budget counts distinct
+architectures as for every other strategy.
+"""
+
+from __future__ import annotations
+
+from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.base import Strategy, Suggestion
+
+MAX_REPEATS = 200  # consecutive repeated proposals before falling back to a random pick
+
+
+class TPESearch(Strategy):
+    """Sequential TPE (one architecture per ask), seeded."""
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, n_startup_trials: int = 10) -> None:
+        super().__init__(space, seed)
+        try:
+            import optuna
+        except ImportError as exc:
+            raise ImportError(
+                "the tpe strategy needs Optuna: pip install 'weaknas[optuna]'"
+            ) from exc
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self._optuna = optuna
+        sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_startup_trials)
+        self.study = optuna.create_study(direction="maximize", sampler=sampler)
+        self.choices = space.choices()
+        self._trials: dict[int, object] = {}  # pending index -> its trial
+        self._values: dict[int, float] = {}
+        self.repeats = 0
+
+    def _ask_trial(self):
+        trial = self.study.ask()
+        codes = [
+            trial.suggest_categorical(name, list(range(len(options))))
+            for name, options in self.choices.items()
+        ]
+        return trial, self.space.from_choices(codes)
+
+    def _propose(self, count: int) -> list[Suggestion]:
+        picks: list[Suggestion] = []
+        for _ in range(count):
+            taken = {p.index for p in picks}
+            for _ in range(MAX_REPEATS):
+                trial, index = self._ask_trial()
+                if not self._seen[index] and index not in taken:
+                    break
+                self.repeats += 1
+                if index in self._values:  # seen before: its value costs no new query
+                    self.study.tell(trial, self._values[index])
+                else:  # pending, so no value yet
+                    self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
+            else:  # TPE keeps repeating itself: evaluate a random unseen architecture
+                self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
+                unseen = [i for i in self.unseen_indices() if i not in taken]
+                codes = self.space.to_choices(int(self.rng.choice(unseen)))
+                self.study.enqueue_trial(dict(zip(self.choices, codes, strict=True)))
+                trial, index = self._ask_trial()
+            self._trials[index] = trial
+            picks.append(Suggestion(int(index)))
+        return picks
+
+    def tell(self, index: int, value: float) -> None:
+        super().tell(index, value)
+        self._values[int(index)] = float(value)
+        self.study.tell(self._trials.pop(int(index)), float(value))
