@@ -56,8 +56,7 @@ class TPESearch(Strategy):
                     self.study.tell(trial, self._values[index])
                 else:  # pending, so no value yet
                     self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
-            else:  # TPE keeps repeating itself: evaluate a random unseen architecture
-                self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
+            else:  # TPE keeps repeating itself (each repeat told above): pick at random
                 unseen = [i for i in self.unseen_indices() if i not in taken]
                 codes = self.space.to_choices(int(self.rng.choice(unseen)))
                 self.study.enqueue_trial(dict(zip(self.choices, codes, strict=True)))
