@@ -1,0 +1,92 @@
+"""Queries to the NB201 optimum: WeakNAS vs the paper's predictor, random search and TPE.
+
+Protocol (issue 2): noisy queries (one random training seed's validation accuracy),
+n_init=10, batch 10, top-M 100. A run stops once the architecture with the highest mean
+validation accuracy is evaluated (that is all this study measures). Results go to
+``results/sample_efficiency/<benchmark>/<method>/`` (resumable by seed) and the combined
+table to ``results/sample_efficiency/table.md``.
+
+    python benchmarks/sample_efficiency.py --data ../shared/data
+    python benchmarks/sample_efficiency.py --methods weaknas,tpe --datasets nb201-cifar10
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from weaknas.runner import SearchConfig
+from weaknas.study import run_study
+
+# method -> (settings, number of seeds)
+METHODS: dict[str, tuple[dict, int]] = {
+    "weaknas": ({"strategy": "weaknas", "budget": 1000}, 100),
+    "weaknas-mlp-paper": ({"strategy": "weaknas", "predictor": "mlp-paper", "budget": 500}, 20),
+    "random": ({"strategy": "random", "budget": 15625}, 100),  # the whole space: always found
+    "tpe": ({"strategy": "tpe", "budget": 1000}, 100),
+}
+DATASETS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16")
+
+
+def summarize(table: pd.DataFrame, budget: int) -> dict:
+    q = pd.to_numeric(table["queries_to_optimum"], errors="coerce").to_numpy(float)
+    found = q[np.isfinite(q)]
+    return {
+        "seeds": len(q),
+        "budget": budget,
+        "found": int(len(found)),
+        "found<=1000": int((found <= 1000).sum()),
+        "mean": float(found.mean()) if len(found) else np.nan,
+        "std": float(found.std()) if len(found) else np.nan,
+        "median": float(np.median(found)) if len(found) else np.nan,
+        "wall_s/run": float(table["wall_seconds"].median()),
+    }
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    def cell(v) -> str:
+        return f"{v:.1f}" if isinstance(v, float) else str(v)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder")
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--seeds", type=int, default=None, help="override each method's seeds")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--out", default="results/sample_efficiency")
+    args = parser.parse_args()
+
+    rows = []
+    for dataset in args.datasets.split(","):
+        for method in args.methods.split(","):
+            settings, n_seeds = METHODS[method]
+            config = SearchConfig(benchmark=dataset, stop_at_optimum=True, **settings)
+            started = time.perf_counter()
+            table = run_study(
+                config,
+                range(args.seeds or n_seeds),
+                Path(args.out) / dataset / method,
+                data=args.data,
+                workers=args.workers,
+            )
+            row = {"dataset": dataset, "method": method, **summarize(table, config.budget)}
+            rows.append(row)
+            print(row, f"({time.perf_counter() - started:.0f} s)", flush=True)
+    text = to_markdown(pd.DataFrame(rows))
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "table.md").write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
