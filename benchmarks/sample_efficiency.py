@@ -24,8 +24,17 @@ from weaknas.study import run_study
 
 # method -> (settings, number of seeds)
 METHODS: dict[str, tuple[dict, int]] = {
+    # the fast default: LightGBM on one-hot + op counts
     "weaknas": ({"strategy": "weaknas", "budget": 1000}, 100),
-    "weaknas-mlp-paper": ({"strategy": "weaknas", "predictor": "mlp-paper", "budget": 500}, 20),
+    # the same predictor on the paper's one-hot encoding
+    "weaknas-onehot": ({"strategy": "weaknas", "budget": 1000, "encoding": "onehot"}, 100),
+    # the paper's predictor and encoding: 4x1000 MLP, 100 epochs, one-hot
+    "weaknas-mlp-paper": (
+        {"strategy": "weaknas", "predictor": "mlp-paper", "encoding": "onehot", "budget": 500},
+        20,
+    ),
+    # beyond the paper protocol: M decays from 100 to 10 over the budget
+    "weaknas-topm-decay": ({"strategy": "weaknas", "budget": 1000, "top_m": "100:10"}, 100),
     "random": ({"strategy": "random", "budget": 15625}, 100),  # the whole space: always found
     "tpe": ({"strategy": "tpe", "budget": 1000}, 100),
 }

@@ -35,6 +35,12 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "exponentially over the budget (default 100)",
     )
     parser.add_argument(
+        "--encoding",
+        default=None,
+        help="predictor features: onehot (the paper's) or onehot+counts (one-hot plus "
+        "how many edges carry each op; the default for nb201)",
+    )
+    parser.add_argument(
         "--deterministic",
         action="store_true",
         help="observe the mean over seeds instead of one random seed's value",
@@ -85,6 +91,7 @@ def _config(args: argparse.Namespace) -> SearchConfig:
         n_init=args.n_init,
         batch_size=args.batch_size,
         top_m=args.top_m,
+        encoding=args.encoding,
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
     )

@@ -61,3 +61,16 @@ def test_invalid_indices(index):
 
 def test_ops_order_matches_the_benchmark():
     assert OPS == ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+
+
+def test_onehot_plus_counts_encoding():
+    space = NB201Space()
+    both = space.encode("onehot+counts")
+    assert both.shape == (15625, 35)
+    np.testing.assert_array_equal(both[:, :30], space.features)
+    np.testing.assert_array_equal(both[:, 30:].sum(axis=1), 6)
+    index = space.from_string(BEST_C10)  # ops 3,3,3,1,3,2
+    np.testing.assert_array_equal(both[index, 30:], [0, 1, 1, 4, 0])
+    assert space.encode("onehot+counts") is both  # built once
+    with pytest.raises(ValueError, match="unknown encoding"):
+        space.encode("path")

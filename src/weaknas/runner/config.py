@@ -20,6 +20,7 @@ class SearchConfig:
     n_init: int = 10
     batch_size: int = 10
     top_m: str = "100"
+    encoding: str | None = None  # None: the space's search encoding
     deterministic: bool = False
     # Stop once the benchmark's optimum is evaluated: saves compute in studies that only
     # measure queries to the optimum. The strategy never learns of it.
@@ -65,4 +66,5 @@ class SearchConfig:
         if self.strategy != "weaknas":
             return self.strategy
         top_m = "" if self.top_m == "100" else f", top-{self.top_m}"
-        return f"weaknas[{self.predictor}{top_m}]"
+        encoding = "" if self.encoding is None else f", {self.encoding}"
+        return f"weaknas[{self.predictor}{encoding}{top_m}]"

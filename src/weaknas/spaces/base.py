@@ -7,7 +7,6 @@ indices and on the feature matrix; strings are for people and files.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from functools import cached_property
 
 import numpy as np
 
@@ -31,15 +30,32 @@ class FiniteSpace(ABC):
         """Parse a text form; raises ``ValueError`` naming the bad part."""
 
     @abstractmethod
-    def _encode_all(self) -> np.ndarray:
-        """Feature matrix of the whole space, one row per index."""
+    def _encode_all(self, encoding: str) -> np.ndarray:
+        """Feature matrix of the whole space in ``encoding``, one row per index."""
 
-    @cached_property
-    def features(self) -> np.ndarray:
+    #: Encodings this space offers; the first is the standard one (``features``).
+    encodings: tuple[str, ...] = ()
+    #: The encoding predictor-based strategies use unless told otherwise.
+    search_encoding: str = ""
+
+    def encode(self, encoding: str | None = None) -> np.ndarray:
         """Feature matrix (``size`` x ``n_features``, float32), built once and read-only."""
-        matrix = np.ascontiguousarray(self._encode_all(), dtype=np.float32)
-        matrix.setflags(write=False)
-        return matrix
+        encoding = encoding or self.encodings[0]
+        if encoding not in self.encodings:
+            raise ValueError(
+                f"{self.name}: unknown encoding {encoding!r}; expected one of {self.encodings}"
+            )
+        cache = self.__dict__.setdefault("_encoded", {})
+        if encoding not in cache:
+            matrix = np.ascontiguousarray(self._encode_all(encoding), dtype=np.float32)
+            matrix.setflags(write=False)
+            cache[encoding] = matrix
+        return cache[encoding]
+
+    @property
+    def features(self) -> np.ndarray:
+        """The standard encoding of the whole space."""
+        return self.encode()
 
     def choices(self) -> dict[str, tuple]:
         """The space as named categorical choices, for samplers that need them (TPE)."""

@@ -29,6 +29,12 @@ class NB201Space(FiniteSpace):
     """All 15,625 NAS-Bench-201 cells, with one-hot (30-dim) features."""
 
     name = "nb201"
+    #: ``onehot``: the op on each edge (30 dims, the paper's encoding).
+    #: ``onehot+counts``: plus how many edges carry each op (35 dims). The counts let a
+    #: tree model say "more 3x3 convolutions is better" in one split, which generalises
+    #: to unseen cells; on NB201 it made WeakNAS get stuck far less often.
+    encodings = ("onehot", "onehot+counts")
+    search_encoding = "onehot+counts"
 
     @property
     def size(self) -> int:
@@ -103,11 +109,14 @@ class NB201Space(FiniteSpace):
                 codes.append(OPS.index(op))
         return self.from_op_codes(codes)
 
-    def _encode_all(self) -> np.ndarray:
-        """One-hot of the op on each edge: column ``5*edge + op``."""
+    def _encode_all(self, encoding: str) -> np.ndarray:
+        """One-hot of the op on each edge (column ``5*edge + op``), then op counts."""
         codes = self.all_op_codes()
         onehot = np.zeros((self.size, N_EDGES * N_OPS), dtype=np.float32)
         rows = np.arange(self.size)
         for edge in range(N_EDGES):
             onehot[rows, edge * N_OPS + codes[:, edge]] = 1.0
-        return onehot
+        if encoding == "onehot":
+            return onehot
+        counts = onehot.reshape(self.size, N_EDGES, N_OPS).sum(axis=1)
+        return np.hstack([onehot, counts])

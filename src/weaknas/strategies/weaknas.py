@@ -30,6 +30,7 @@ class WeakNAS(Strategy):
         batch_size: int = 10,
         top_m: int | TopMSchedule = 100,
         predictor: str | Callable[[int], WeakPredictor] = DEFAULT_PREDICTOR,
+        encoding: str | None = None,
     ) -> None:
         super().__init__(space, seed)
         if n_init < 1 or batch_size < 1:
@@ -40,6 +41,8 @@ class WeakNAS(Strategy):
         if isinstance(predictor, str):
             make_predictor(predictor)  # fail now on an unknown name, not mid-search
         self.predictor = predictor
+        self.encoding = encoding or space.search_encoding
+        space.encode(self.encoding)  # fail now on an unknown encoding, and build it once
         self.n_fits = 0
         self.fit_seconds = 0.0
         self.rank_seconds = 0.0
@@ -60,7 +63,7 @@ class WeakNAS(Strategy):
             picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
             return [Suggestion(int(i)) for i in picks]
 
-        features = self.space.features
+        features = self.space.encode(self.encoding)
         started = time.perf_counter()
         model = self._new_predictor().fit(features[indices], values)
         fitted = time.perf_counter()
