@@ -48,6 +48,7 @@ def summarize(table: pd.DataFrame, budget: int) -> dict:
         "seeds": len(q),
         "budget": budget,
         "found": int(len(found)),
+        "found<=500": int((found <= 500).sum()),
         "found<=1000": int((found <= 1000).sum()),
         "mean": float(found.mean()) if len(found) else np.nan,
         "std": float(found.std()) if len(found) else np.nan,

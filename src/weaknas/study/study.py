@@ -102,16 +102,23 @@ def run_study(
 
 
 def _check_same_settings(path: Path, config: SearchConfig, data: str | None) -> None:
-    """Refuse to mix seeds of different settings in one study folder."""
-    settings = {"config": config.as_dict(), "data": data}
+    """Refuse to mix seeds of different settings in one study folder.
+
+    The stored settings are read back through ``SearchConfig``, so a study written before
+    a setting existed resumes as long as it used that setting's default.
+    """
     if path.is_file():
-        previous = json.loads(path.read_text())
-        if previous.get("config") != settings["config"]:
+        stored = json.loads(path.read_text()).get("config", {})
+        try:
+            previous = SearchConfig(**stored)
+        except (TypeError, ValueError):
+            previous = None
+        if previous != config:
             raise ValueError(
-                f"{path.parent}: holds a study with other settings {previous.get('config')}; "
+                f"{path.parent}: holds a study with other settings {stored}; "
                 "use another --out folder"
             )
-    write_json(path, settings)
+    write_json(path, {"config": config.as_dict(), "data": data})
 
 
 def collect(root: Path, config: SearchConfig, seeds: list[int]) -> pd.DataFrame:
