@@ -1,0 +1,38 @@
+"""Compare methods the way the paper-MLP rows are run: seeds 0-19, budget 500.
+
+Reads the studies written by sample_efficiency.py; a run counts as found when its
+queries to the optimum are <= 500.
+
+    python benchmarks/compare_at_500.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+root = Path(sys.argv[1] if len(sys.argv) > 1 else "results/sample_efficiency")
+rows = []
+for seeds_csv in sorted(root.glob("*/*/seeds.csv")):
+    table = pd.read_csv(seeds_csv)
+    table = table[table["seed"] < 20]
+    q = pd.to_numeric(table["queries_to_optimum"], errors="coerce").to_numpy(float)
+    found = q[q <= 500]
+    rows.append(
+        {
+            "dataset": seeds_csv.parts[-3],
+            "method": seeds_csv.parts[-2],
+            "seeds": len(q),
+            "found<=500": len(found),
+            "mean": round(float(found.mean()), 1) if len(found) else np.nan,
+            "median": float(np.median(found)) if len(found) else np.nan,
+        }
+    )
+frame = pd.DataFrame(rows)
+print("| " + " | ".join(frame.columns) + " |")
+print("|" + "---|" * len(frame.columns))
+for row in frame.itertuples(index=False):
+    print("| " + " | ".join(str(v) for v in row) + " |")
