@@ -86,6 +86,17 @@ def test_weaknas_concentrates_on_the_best_region(csv_bench):
     assert share_in_top("weaknas") > 0.15
 
 
+def test_settings_reach_the_strategy():
+    from weaknas.spaces import NB201Space
+
+    space = NB201Space()
+    weak = SearchConfig(encoding="onehot", top_m="50:5", predictor="rf", n_init=7)
+    strategy = weak.build_strategy(space, seed=0)
+    assert strategy.encoding == "onehot" and strategy.predictor == "rf"
+    assert (strategy.top_m.start, strategy.top_m.end, strategy.n_init) == (50, 5, 7)
+    assert SearchConfig().build_strategy(space, seed=0).encoding == space.search_encoding
+
+
 def test_bad_settings_are_named():
     with pytest.raises(ValueError, match="budget"):
         SearchConfig(budget=0)

@@ -55,6 +55,7 @@ class SearchConfig:
             batch_size=self.batch_size,
             top_m=TopMSchedule.parse(self.top_m, self.budget),
             predictor=self.predictor,
+            encoding=self.encoding,
         )
 
     def as_dict(self) -> dict:
