@@ -33,6 +33,16 @@ METHODS: dict[str, tuple[dict, int]] = {
         {"strategy": "weaknas", "predictor": "mlp-paper", "encoding": "onehot", "budget": 500},
         20,
     ),
+    # the paper's predictor on the default encoding
+    "weaknas-mlp-paper-counts": (
+        {
+            "strategy": "weaknas",
+            "predictor": "mlp-paper",
+            "encoding": "onehot+counts",
+            "budget": 500,
+        },
+        20,
+    ),
     # beyond the paper protocol: M decays from 100 to 10 over the budget
     "weaknas-topm-decay": ({"strategy": "weaknas", "budget": 1000, "top_m": "100:10"}, 100),
     "random": ({"strategy": "random", "budget": 15625}, 100),  # the whole space: always found

@@ -137,15 +137,14 @@ def _from_wheel(space: NB201Space, ds: _Dataset):
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise DataFileError(where, f"entry {key!r} is malformed ({exc})") from exc
         val_runs[index, : len(runs)] = runs
-    extra = _extra_frame(space.size, train_time=train_time, params_mb=params)
+    extra = _extra_frame(space.size, train_time_s=train_time, params_mb=params)
     return val_runs, np.full(space.size, np.nan), extra, where
 
 
 def _extra_frame(n: int, **columns: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({name: np.full(n, np.nan) for name in EXTRA_COLUMNS})
     for name, values in columns.items():
-        key = {"train_time": "train_time_s"}.get(name, name)
-        frame[key] = values
+        frame[name] = values
     return frame
 
 
