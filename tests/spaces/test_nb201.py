@@ -29,7 +29,7 @@ def test_index_is_base5_of_op_codes_in_edge_order():
 def test_features_are_one_hot_per_edge():
     space = NB201Space()
     features = space.features
-    assert features.shape == (15625, 30) and features.dtype == np.float32
+    assert features.shape == (15625, 30) and features.dtype == np.uint8
     assert np.all(features.reshape(-1, 6, 5).sum(axis=2) == 1)
     codes = space.all_op_codes()
     assert np.array_equal(features.reshape(-1, 6, 5).argmax(axis=2), codes)

@@ -39,3 +39,15 @@ class WeakPredictor(RegressorMixin, BaseEstimator):
         if not np.isfinite(y).all():
             raise ValueError("fit: y holds NaN or infinite values")
         return X, y
+
+
+def predict_in_chunks(model, X: np.ndarray, rows: int = 65536) -> np.ndarray:
+    """``model.predict`` over a whole space, a block of rows at a time.
+
+    Bounds the memory of predictors that copy their input to float32 (a whole NB101 path
+    encoding would be 617 MB); the result is the same as one call.
+    """
+    out = np.empty(len(X), dtype=np.float64)
+    for start in range(0, len(X), rows):
+        out[start : start + rows] = model.predict(X[start : start + rows])
+    return out

@@ -87,10 +87,11 @@ class MLPPredictor(WeakPredictor):
 
     def predict(self, X) -> np.ndarray:
         torch = _torch()
-        X = np.asarray(X, dtype=np.float32)
+        X = np.asarray(X)  # converted chunk by chunk: whole-space float32 copies are large
         out = np.empty(len(X), dtype=np.float64)
         with torch.inference_mode():
             for start in range(0, len(X), self.predict_batch_size):
-                chunk = torch.from_numpy(np.array(X[start : start + self.predict_batch_size]))
+                rows = X[start : start + self.predict_batch_size]
+                chunk = torch.from_numpy(np.array(rows, dtype=np.float32, order="C"))
                 out[start : start + len(chunk)] = self.model_(chunk).squeeze(1).numpy()
         return self.target_.inverse(out)

@@ -39,7 +39,11 @@ class FiniteSpace(ABC):
     search_encoding: str = ""
 
     def encode(self, encoding: str | None = None) -> np.ndarray:
-        """Feature matrix (``size`` x ``n_features``, float32), built once and read-only."""
+        """Feature matrix (``size`` x ``n_features``), built once and read-only.
+
+        Binary and small-count encodings are kept as ``uint8`` (4x smaller; large spaces
+        need that), everything else as ``float32``. Predictors convert batches as needed.
+        """
         encoding = encoding or self.encodings[0]
         if encoding not in self.encodings:
             raise ValueError(
@@ -47,7 +51,10 @@ class FiniteSpace(ABC):
             )
         cache = self.__dict__.setdefault("_encoded", {})
         if encoding not in cache:
-            matrix = np.ascontiguousarray(self._encode_all(encoding), dtype=np.float32)
+            matrix = self._encode_all(encoding)
+            dtype = np.uint8 if matrix.dtype in (np.bool_, np.uint8) else np.float32
+            # Column-major: tree predictors read whole feature columns (TreeTables).
+            matrix = np.asfortranarray(matrix, dtype=dtype)
             matrix.setflags(write=False)
             cache[encoding] = matrix
         return cache[encoding]

@@ -112,11 +112,11 @@ class NB201Space(FiniteSpace):
     def _encode_all(self, encoding: str) -> np.ndarray:
         """One-hot of the op on each edge (column ``5*edge + op``), then op counts."""
         codes = self.all_op_codes()
-        onehot = np.zeros((self.size, N_EDGES * N_OPS), dtype=np.float32)
+        onehot = np.zeros((self.size, N_EDGES * N_OPS), dtype=np.uint8)
         rows = np.arange(self.size)
         for edge in range(N_EDGES):
-            onehot[rows, edge * N_OPS + codes[:, edge]] = 1.0
+            onehot[rows, edge * N_OPS + codes[:, edge]] = 1
         if encoding == "onehot":
             return onehot
-        counts = onehot.reshape(self.size, N_EDGES, N_OPS).sum(axis=1)
+        counts = onehot.reshape(self.size, N_EDGES, N_OPS).sum(axis=1, dtype=np.uint8)
         return np.hstack([onehot, counts])

@@ -1,0 +1,112 @@
+"""The NAS-Bench-101 space: the 423,624 distinct cells of the benchmark.
+
+Index ``i`` is the cell with the ``i``-th smallest NB101 hash, which is the row order
+of the benchmark data. The cells themselves come with the data (adjacency, ops, hash);
+enumerating them from scratch takes far longer than reading them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from weaknas.spaces.base import FiniteSpace
+from weaknas.spaces.nb101_cell import (
+    MAX_VERTICES,
+    Cell,
+    canonical,
+    cell_hash,
+    format_cell,
+    mutate,
+    parse_cell,
+)
+from weaknas.spaces.nb101_encodings import adjacency_encoding, pad_arrays, path_encoding
+
+_HASH = re.compile(r"^[0-9a-f]{32}$")
+
+
+class NB101Space(FiniteSpace):
+    """NB101 cells from arrays: ``adjacency`` (N,7,7), ``ops`` (N,7), ``hashes`` sorted."""
+
+    name = "nb101"
+    #: ``adjacency``: the paper's 45 dims (edge bits and op one-hot per vertex column).
+    #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
+    encodings = ("adjacency", "path")
+    search_encoding = "adjacency"
+
+    def __init__(
+        self,
+        adjacency: np.ndarray,
+        ops: np.ndarray,
+        num_vertices: np.ndarray,
+        hashes: np.ndarray,
+    ) -> None:
+        n = len(hashes)
+        if adjacency.shape != (n, MAX_VERTICES, MAX_VERTICES) or ops.shape != (n, MAX_VERTICES):
+            raise ValueError(
+                f"nb101: expected adjacency (N,7,7) and ops (N,7) for N={n} hashes, got "
+                f"{adjacency.shape} and {ops.shape}"
+            )
+        if num_vertices.shape != (n,):
+            raise ValueError(f"nb101: num_vertices has shape {num_vertices.shape}, expected ({n},)")
+        hashes = np.asarray(hashes, dtype="S32")
+        if n > 1 and not (hashes[1:] > hashes[:-1]).all():
+            raise ValueError("nb101: hashes must be sorted ascending and unique")
+        self.adjacency = adjacency
+        self.ops = ops
+        self.num_vertices = num_vertices
+        self.hashes = hashes
+
+    @property
+    def size(self) -> int:
+        return len(self.hashes)
+
+    # --- cells ---------------------------------------------------------------------------
+    def cell(self, index: int) -> Cell:
+        """The stored cell of ``index`` (unpadded, as in the data)."""
+        index = self.check_index(index)
+        n = int(self.num_vertices[index])
+        matrix = np.array(self.adjacency[index, :n, :n], dtype=np.uint8)
+        return Cell(matrix, tuple(int(op) for op in self.ops[index, :n]))
+
+    def hash_of(self, index: int) -> str:
+        return self.hashes[self.check_index(index)].decode()
+
+    def index_of_hash(self, key: str) -> int:
+        """Row of a hash; ``ValueError`` if no cell of this space has it."""
+        position = int(np.searchsorted(self.hashes, key.encode()))
+        if position == self.size or self.hashes[position] != key.encode():
+            raise ValueError(f"nb101: no cell with hash {key!r} in this space")
+        return position
+
+    def index_of_cell(self, cell: Cell) -> int:
+        """Row of any cell isomorphic to ``cell`` (pruned first); ``ValueError`` if none."""
+        pruned = canonical(cell)
+        key = cell_hash(pruned)
+        try:
+            return self.index_of_hash(key)
+        except ValueError:
+            raise ValueError(
+                f"nb101: cell {format_cell(cell)} (hash {key}) is valid but not in this space"
+            ) from None
+
+    def to_string(self, index: int) -> str:
+        return format_cell(self.cell(index))
+
+    def from_string(self, text: str) -> int:
+        """A cell string (``ops|rows``, any vertex order, unpruned is fine) or its hash."""
+        if isinstance(text, str) and _HASH.match(text.strip()):
+            return self.index_of_hash(text.strip())
+        return self.index_of_cell(parse_cell(text))
+
+    def mutate(self, index: int, rng: np.random.Generator) -> int:
+        """A random valid neighbour of ``index`` in this space (the standard NB101 mutation)."""
+        return self.index_of_cell(mutate(self.cell(index), rng))
+
+    # --- features ------------------------------------------------------------------------
+    def _encode_all(self, encoding: str) -> np.ndarray:
+        adj7, ops7 = pad_arrays(self.adjacency, self.ops, self.num_vertices)
+        if encoding == "adjacency":
+            return adjacency_encoding(adj7, ops7)
+        return path_encoding(adj7, ops7)

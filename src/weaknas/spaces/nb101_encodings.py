@@ -1,0 +1,100 @@
+"""Feature encodings of NB101 cells, computed for the whole space at once with numpy.
+
+Both work on the padded 7-vertex form (unused vertices inserted before the output), so
+every cell has the same layout. They are binary and returned as ``uint8`` to keep the
+whole-space matrices small (423,624 x 45 is 19 MB; the path encoding 154 MB).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from weaknas.spaces.nb101_cell import CONV1X1, CONV3X3, MAX_VERTICES, MAXPOOL3X3, OUTPUT
+
+# Op one-hot order of the paper's encoding (per vertex column).
+ADJACENCY_OPS = (CONV1X1, CONV3X3, MAXPOOL3X3, OUTPUT)
+# Interior ops along a path, in the order path indices use.
+PATH_OPS = (CONV1X1, CONV3X3, MAXPOOL3X3)
+MAX_PATH_LENGTH = MAX_VERTICES - 2  # interior vertices on one input->output path
+# First index of the paths with k interior vertices: 1 + 3 + ... + 3^(k-1).
+_PATH_OFFSETS = np.cumsum([0] + [3**k for k in range(MAX_PATH_LENGTH + 1)])
+N_PATHS = int(_PATH_OFFSETS[-1])  # 364
+
+
+def pad_arrays(
+    adjacency: np.ndarray, ops: np.ndarray, num_vertices: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 7, 7) adjacency and (N, 7) ops with the output moved to vertex 6.
+
+    Unused vertices get op -1 and no edges.
+    """
+    n_cells = len(num_vertices)
+    adj7 = np.zeros((n_cells, MAX_VERTICES, MAX_VERTICES), dtype=np.uint8)
+    ops7 = np.full((n_cells, MAX_VERTICES), -1, dtype=np.int8)
+    for n in np.unique(num_vertices):
+        rows = np.flatnonzero(num_vertices == n)
+        inner = n - 1  # input and interior vertices keep their places
+        adj7[rows, :inner, :inner] = adjacency[rows, :inner, :inner]
+        adj7[rows, :inner, MAX_VERTICES - 1] = adjacency[rows, :inner, n - 1]
+        ops7[rows, :inner] = ops[rows, :inner]
+        ops7[rows, MAX_VERTICES - 1] = OUTPUT
+    return adj7, ops7
+
+
+def adjacency_encoding(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
+    """The paper's 45 dims: per vertex column 1..6, its incoming edge bits, then op one-hot.
+
+    Column j contributes j edge bits (from vertices 0..j-1) and 4 op bits (conv1x1,
+    conv3x3, maxpool3x3, output): 21 + 24 = 45.
+    """
+    parts = []
+    for j in range(1, MAX_VERTICES):
+        parts.append(adj7[:, :j, j])
+        parts.append(np.stack([ops7[:, j] == op for op in ADJACENCY_OPS], axis=1))
+    return np.concatenate(parts, axis=1).astype(np.uint8)
+
+
+def _extension_tables() -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each path op: (source, target) path indices of 'append this op'."""
+    tables = []
+    for code in range(len(PATH_OPS)):
+        sources, targets = [], []
+        for length in range(MAX_PATH_LENGTH):
+            for rank in range(3**length):
+                sources.append(_PATH_OFFSETS[length] + rank)
+                targets.append(_PATH_OFFSETS[length + 1] + 3 * rank + code)
+        tables.append((np.array(sources), np.array(targets)))
+    return tables
+
+
+def path_encoding(adj7: np.ndarray, ops7: np.ndarray, chunk: int = 32768) -> np.ndarray:
+    """Which of the 364 input->output op sequences occur in each cell (BANANAS' paths).
+
+    Index 0 is the direct input->output edge; then the 3 one-op paths, the 9 two-op
+    paths, ... up to 3^5 five-op paths, each numbered in base 3 over (conv1x1, conv3x3,
+    maxpool3x3). Computed by dynamic programming over vertices in topological order.
+    """
+    tables = _extension_tables()
+    n_cells = len(adj7)
+    out = np.zeros((n_cells, N_PATHS), dtype=np.uint8)
+    for start in range(0, n_cells, chunk):
+        adj = adj7[start : start + chunk].astype(bool)
+        ops = ops7[start : start + chunk]
+        size = len(adj)
+        paths = np.zeros((MAX_VERTICES, size, N_PATHS), dtype=bool)
+        paths[0, :, 0] = True  # the empty path reaches the input
+        for v in range(1, MAX_VERTICES):
+            reaching = np.zeros((size, N_PATHS), dtype=bool)
+            for u in range(v):
+                reaching |= paths[u] & adj[:, u, v, None]
+            if v == MAX_VERTICES - 1:
+                paths[v] = reaching  # the output adds no op to a path
+                continue
+            for code, op in enumerate(PATH_OPS):
+                rows = np.flatnonzero(ops[:, v] == op)
+                sources, targets = tables[code]
+                block = np.zeros((len(rows), N_PATHS), dtype=bool)
+                block[:, targets] = reaching[np.ix_(rows, sources)]
+                paths[v, rows] = block
+        out[start : start + size] = paths[MAX_VERTICES - 1]
+    return out
