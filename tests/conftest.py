@@ -6,16 +6,33 @@ import pytest
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-@pytest.fixture(scope="session")
-def nb201_csv() -> Path:
-    """The shared NB201 csv; CI must have it (fail), a developer's checkout may not (skip)."""
-    path = Path(os.environ.get("WEAKNAS_TEST_DATA", SHARED_DATA)) / "nb201.csv.gz"
+def _shared_file(name: str) -> Path:
+    """A shared data file; CI must have it (fail), a developer's checkout may not (skip)."""
+    path = Path(os.environ.get("WEAKNAS_TEST_DATA", SHARED_DATA)) / name
     if not path.is_file():
         message = f"benchmark data missing: {path} (tests expect ../shared/data beside the repo)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def nb201_csv() -> Path:
+    return _shared_file("nb201.csv.gz")
+
+
+@pytest.fixture(scope="session")
+def nb101_npz() -> Path:
+    return _shared_file("nb101.npz")
+
+
+@pytest.fixture(scope="session")
+def nb101(nb101_npz):
+    """The real NB101 benchmark, loaded once for the whole session."""
+    from weaknas.benchmarks import load_nb101
+
+    return load_nb101(nb101_npz)
 
 
 @pytest.fixture(autouse=True)

@@ -53,3 +53,27 @@ def test_study_command(tmp_path, capsys, nb201_csv):
     printed = capsys.readouterr().out
     assert "queries to optimum" in printed
     assert len(pd.read_csv(tmp_path / "seeds.csv")) == 2
+
+
+def test_nb101_search_uses_the_paper_protocol_and_says_there_is_no_validation(
+    tmp_path, capsys, nb101_npz
+):
+    out = tmp_path / "nb101"
+    args = ["search", "--benchmark", "nb101", "--data", str(nb101_npz.parent)]
+    assert main([*args, "--budget", "130", "--out", str(out)]) == 0
+    evaluations = pd.read_parquet(out / "evaluations.parquet")
+    assert len(evaluations) == 130
+    assert (evaluations["iteration"] == 1).sum() == 100  # 100 random initial cells
+    assert evaluations["iteration"].max() == 4  # then 3 batches of 10
+    assert evaluations["predicted"].iloc[100:].notna().all()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["settings"]["n_init"] == 100
+    assert "no validation" in summary["notes"][0]
+    assert "no validation" in capsys.readouterr().out
+
+
+def test_convert_nb101_command(tmp_path, capsys):
+    source = tmp_path / "empty.tfrecord"
+    source.write_bytes(b"")
+    assert main(["data", "convert-nb101", str(source), str(tmp_path / "out.npz")]) == 2
+    assert "no rows with 108 epochs in 0 records" in capsys.readouterr().err

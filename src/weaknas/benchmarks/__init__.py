@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 
 from weaknas.benchmarks.base import TabularBenchmark
+from weaknas.benchmarks.nb101 import load_nb101
 from weaknas.benchmarks.nb201 import load_nb201
 
 BENCHMARKS: dict[str, str] = {
     "nb201-cifar10": "cifar10",
     "nb201-cifar100": "cifar100",
     "nb201-imagenet16": "imagenet16",
+    "nb101": "cifar10",
 }
 
 
@@ -18,7 +20,9 @@ def load_benchmark(name: str, data: str | os.PathLike | None = None) -> TabularB
     """Load a benchmark by its command-line name (e.g. ``nb201-cifar10``)."""
     if name not in BENCHMARKS:
         raise ValueError(f"unknown benchmark {name!r}; expected one of {sorted(BENCHMARKS)}")
+    if name == "nb101":
+        return load_nb101(data)
     return load_nb201(BENCHMARKS[name], data)
 
 
-__all__ = ["BENCHMARKS", "TabularBenchmark", "load_benchmark", "load_nb201"]
+__all__ = ["BENCHMARKS", "TabularBenchmark", "load_benchmark", "load_nb101", "load_nb201"]

