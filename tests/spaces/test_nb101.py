@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 
 from weaknas.spaces.nb101_cell import cell_hash
-from weaknas.spaces.nb101_encodings import N_PATHS, adjacency_encoding, pad_arrays, path_encoding
+from weaknas.spaces.nb101_encodings import (
+    N_PATHS,
+    adjacency_encoding,
+    cell_statistics,
+    pad_arrays,
+    path_encoding,
+)
 
 OPTIMUM = (
     "input,conv1x1-bn-relu,conv3x3-bn-relu,maxpool3x3,conv3x3-bn-relu,conv3x3-bn-relu,output|"
@@ -100,3 +106,14 @@ def test_path_encoding_lists_the_input_output_paths(nb101):
 
     expected = {0, index(c3), index(c1, c3), index(c3, mp, c3, c3)}
     assert set(np.flatnonzero(paths[0]).tolist()) == expected
+
+
+def test_cell_statistics_of_the_optimum(nb101):
+    adj7, ops7 = pad_arrays(*_cells(nb101, np.array([4789])))
+    stats = cell_statistics(adj7, ops7)[0].tolist()
+    # 1 conv1x1, 3 conv3x3, 1 maxpool; 7 vertices, 9 edges; longest path 0-2-3-4-5-6 has
+    # 5 edges; 4 input->output paths (listed above); input feeds 4, output has 2 inputs.
+    assert stats == [1, 3, 1, 7, 9, 5, 4, 4, 2]
+    features = nb101.space.encode("adjacency+stats")
+    assert features.shape == (423_624, 54)
+    assert features[4789, 45:].tolist() == stats

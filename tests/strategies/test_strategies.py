@@ -111,3 +111,34 @@ def test_top_m_schedule():
     for bad in ["abc", "1:2:3", "0", "-5:10"]:
         with pytest.raises(ValueError, match="top-M"):
             TopMSchedule.parse(bad, horizon=100)
+
+
+class _LabelSpy:
+    """Keeps the labels each fit received."""
+
+    labels: list = []
+
+    def __init__(self, seed):
+        from weaknas.predictors import make_predictor
+
+        self.inner = make_predictor("lgbm", seed)
+
+    def fit(self, X, y):
+        _LabelSpy.labels.append(np.asarray(y))
+        self.inner.fit(X, y)
+        return self
+
+    def predict(self, X):
+        return self.inner.predict(X)
+
+
+def test_rank_target_fits_the_predictor_to_ranks(bench):
+    _LabelSpy.labels = []
+    strategy = WeakNAS(bench.space, seed=0, n_init=10, predictor=_LabelSpy, target="rank")
+    proposed = _drive(strategy, bench, 30)
+    first = _LabelSpy.labels[0]
+    observed = bench.val_mean[proposed[:10]]
+    assert sorted(first.tolist()) == [i / 10 for i in range(1, 11)]
+    assert np.argmax(first) == np.argmax(observed) and np.argmin(first) == np.argmin(observed)
+    with pytest.raises(ValueError, match="unknown target 'quantile'"):
+        WeakNAS(bench.space, target="quantile")

@@ -20,6 +20,9 @@ def test_checkpoint_metrics_follow_best_observed():
     assert metrics["test@4"] == 2.0  # a tie keeps the first architecture that reached it
     assert metrics["test@5"] == 5.0 and metrics["val_mean@5"] == 50.0
     assert np.isnan(metrics["test@6"])
+    # A run stopped at the optimum with exact observations keeps its pick afterwards.
+    exact = at_checkpoints(table, checkpoints=(5, 6, 100), found_optimum_exactly=True)
+    assert exact["test@6"] == exact["test@100"] == 5.0
 
 
 def test_queries_stats_count_seeds_that_found_it():

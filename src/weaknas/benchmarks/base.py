@@ -47,6 +47,11 @@ class TabularBenchmark:
     def _run_counts(self) -> np.ndarray:
         return (~np.isnan(self.val_runs)).sum(axis=1)
 
+    @cached_property
+    def noiseless(self) -> bool:
+        """True when every architecture has a single value: noisy queries equal the mean."""
+        return bool((self._run_counts <= 1).all())
+
     @property
     def has_test(self) -> bool:
         return bool(np.isfinite(self.test).any())

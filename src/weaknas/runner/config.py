@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies import STRATEGIES, RandomSearch, Strategy, TopMSchedule, WeakNAS
+from weaknas.strategies.weaknas import TARGETS
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class SearchConfig:
     batch_size: int = 10
     top_m: str = "100"
     encoding: str | None = None  # None: the space's search encoding
+    target: str = "value"  # fit the predictor to observed values or to their ranks
     deterministic: bool = False
     # Stop once the benchmark's optimum is evaluated: saves compute in studies that only
     # measure queries to the optimum. The strategy never learns of it.
@@ -40,6 +42,8 @@ class SearchConfig:
                 f"n_init and batch_size must be >= 1, got {self.n_init}, {self.batch_size}"
             )
         TopMSchedule.parse(self.top_m, self.budget)  # fail early on a bad schedule
+        if self.target not in TARGETS:
+            raise ValueError(f"unknown target {self.target!r}; expected one of {TARGETS}")
 
     def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
         if self.strategy == "random":
@@ -56,6 +60,7 @@ class SearchConfig:
             top_m=TopMSchedule.parse(self.top_m, self.budget),
             predictor=self.predictor,
             encoding=self.encoding,
+            target=self.target,
         )
 
     def as_dict(self) -> dict:
@@ -68,4 +73,5 @@ class SearchConfig:
             return self.strategy
         top_m = "" if self.top_m == "100" else f", top-{self.top_m}"
         encoding = "" if self.encoding is None else f", {self.encoding}"
-        return f"weaknas[{self.predictor}{encoding}{top_m}]"
+        target = "" if self.target == "value" else f", {self.target} target"
+        return f"weaknas[{self.predictor}{encoding}{top_m}{target}]"

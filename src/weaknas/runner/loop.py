@@ -133,6 +133,9 @@ def summarize(
         "optimum_val_mean": float(benchmark.val_mean[optimum]),
         "optimum_test": float(benchmark.test[optimum]),
         "queries_to_optimum": queries_to_optimum(evaluations["index"].to_numpy(), optimum),
+        # Observed values equal the benchmark's mean: once the optimum is found it stays
+        # the best observed, so a run stopped there can be scored at later query counts.
+        "exact_observations": bool(config.deterministic or benchmark.noiseless),
         "n_queries": int(len(evaluations)),
         "n_iterations": int(evaluations["iteration"].max()),
         "wall_seconds": wall_seconds,

@@ -21,7 +21,12 @@ from weaknas.spaces.nb101_cell import (
     mutate,
     parse_cell,
 )
-from weaknas.spaces.nb101_encodings import adjacency_encoding, pad_arrays, path_encoding
+from weaknas.spaces.nb101_encodings import (
+    adjacency_encoding,
+    cell_statistics,
+    pad_arrays,
+    path_encoding,
+)
 
 _HASH = re.compile(r"^[0-9a-f]{32}$")
 
@@ -31,8 +36,9 @@ class NB101Space(FiniteSpace):
 
     name = "nb101"
     #: ``adjacency``: the paper's 45 dims (edge bits and op one-hot per vertex column).
+    #: ``adjacency+stats``: plus 9 vertex-order-free counts (ops, edges, depth, paths).
     #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
-    encodings = ("adjacency", "path")
+    encodings = ("adjacency", "adjacency+stats", "path")
     search_encoding = "adjacency"
 
     def __init__(
@@ -109,4 +115,6 @@ class NB101Space(FiniteSpace):
         adj7, ops7 = pad_arrays(self.adjacency, self.ops, self.num_vertices)
         if encoding == "adjacency":
             return adjacency_encoding(adj7, ops7)
+        if encoding == "adjacency+stats":
+            return np.hstack([adjacency_encoding(adj7, ops7), cell_statistics(adj7, ops7)])
         return path_encoding(adj7, ops7)

@@ -98,3 +98,30 @@ def path_encoding(adj7: np.ndarray, ops7: np.ndarray, chunk: int = 32768) -> np.
                 paths[v, rows] = block
         out[start : start + size] = paths[MAX_VERTICES - 1]
     return out
+
+
+def cell_statistics(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
+    """Vertex-order-free summaries a tree can split on in one step (9 columns).
+
+    Counts of conv1x1, conv3x3 and maxpool3x3 vertices; vertices; edges; the longest
+    input->output path (edges); the number of input->output paths; the input's
+    out-degree and the output's in-degree. The 45-dim encoding holds all of this only
+    spread over vertex positions that differ between isomorphic cells.
+    """
+    n_cells = len(adj7)
+    counts = [(ops7 == op).sum(axis=1) for op in PATH_OPS]
+    vertices = (ops7 >= 0).sum(axis=1)
+    edges = adj7.sum(axis=(1, 2))
+    depth = np.full((n_cells, MAX_VERTICES), -1, dtype=np.int16)  # -1: unreachable
+    paths = np.zeros((n_cells, MAX_VERTICES), dtype=np.int32)
+    depth[:, 0], paths[:, 0] = 0, 1
+    for v in range(1, MAX_VERTICES):
+        edge = adj7[:, :v, v].astype(bool) & (depth[:, :v] >= 0)
+        depth[:, v] = np.where(
+            edge.any(axis=1), np.where(edge, depth[:, :v] + 1, -1).max(axis=1), -1
+        )
+        paths[:, v] = (paths[:, :v] * edge).sum(axis=1)
+    out = MAX_VERTICES - 1
+    columns = [*counts, vertices, edges, depth[:, out], paths[:, out]]
+    columns += [adj7[:, 0, :].sum(axis=1), adj7[:, :, out].sum(axis=1)]
+    return np.stack(columns, axis=1).astype(np.uint8)

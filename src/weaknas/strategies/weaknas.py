@@ -11,12 +11,18 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from scipy.stats import rankdata
 
 from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
 from weaknas.strategies.schedules import TopMSchedule
+
+#: What the predictor is fitted to. ``value``: the observed values. ``rank``: their ranks
+#: scaled to (0, 1], so a few very bad architectures (NB101 has cells at 10% accuracy)
+#: do not dominate a squared-error fit that only needs to order the good ones.
+TARGETS = ("value", "rank")
 
 
 class WeakNAS(Strategy):
@@ -31,6 +37,7 @@ class WeakNAS(Strategy):
         top_m: int | TopMSchedule = 100,
         predictor: str | Callable[[int], WeakPredictor] = DEFAULT_PREDICTOR,
         encoding: str | None = None,
+        target: str = "value",
     ) -> None:
         super().__init__(space, seed)
         if n_init < 1 or batch_size < 1:
@@ -41,6 +48,9 @@ class WeakNAS(Strategy):
         if isinstance(predictor, str):
             make_predictor(predictor)  # fail now on an unknown name, not mid-search
         self.predictor = predictor
+        if target not in TARGETS:
+            raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
+        self.target = target
         self.encoding = encoding or space.search_encoding
         space.encode(self.encoding)  # fail now on an unknown encoding, and build it once
         self.n_fits = 0
@@ -64,6 +74,8 @@ class WeakNAS(Strategy):
             return [Suggestion(int(i)) for i in picks]
 
         features = self.space.encode(self.encoding)
+        if self.target == "rank":
+            values = rankdata(values) / len(values)
         started = time.perf_counter()
         model = self._new_predictor().fit(features[indices], values)
         fitted = time.perf_counter()

@@ -17,17 +17,21 @@ def best_so_far_row(evaluations: pd.DataFrame) -> np.ndarray:
     return first_hit[np.searchsorted(first_hit, np.arange(len(observed)), side="right") - 1]
 
 
-def at_checkpoints(evaluations: pd.DataFrame, checkpoints=CHECKPOINTS) -> dict[str, float]:
+def at_checkpoints(
+    evaluations: pd.DataFrame, checkpoints=CHECKPOINTS, found_optimum_exactly: bool = False
+) -> dict[str, float]:
     """Test and mean-validation accuracy of the best-by-observed architecture after N queries.
 
     The NASLib/BANANAS convention: the search picks by what it observed (validation),
-    and is scored by the test accuracy of that pick. NaN for N beyond the run's length.
+    and is scored by the test accuracy of that pick. NaN for N beyond the run's length,
+    unless ``found_optimum_exactly``: the run found the optimum and observations are
+    exact, so its pick can no longer change and holds for every later N.
     """
     best_rows = best_so_far_row(evaluations)
     metrics: dict[str, float] = {}
     for n in checkpoints:
-        if n <= len(evaluations):
-            row = evaluations.iloc[best_rows[n - 1]]
+        if n <= len(evaluations) or found_optimum_exactly:
+            row = evaluations.iloc[best_rows[min(n, len(evaluations)) - 1]]
             metrics[f"test@{n}"] = float(row["test"])
             metrics[f"val_mean@{n}"] = float(row["val_mean"])
         else:

@@ -145,7 +145,9 @@ def collect(root: Path, config: SearchConfig, seeds: list[int]) -> pd.DataFrame:
                 "rank_seconds",
             )
         }
-        row.update(at_checkpoints(evaluations))
+        exact = summary.get("exact_observations", False)
+        found = summary["queries_to_optimum"] is not None
+        row.update(at_checkpoints(evaluations, found_optimum_exactly=exact and found))
         per_seed.append(row)
         runs.append(evaluations.assign(seed=seed))
     table = pd.DataFrame(per_seed)
