@@ -31,9 +31,9 @@ METHODS: dict[str, tuple[dict, int]] = {
     # the command-line default for nb101: rank targets, 45 dims + 9 cell statistics
     "weaknas": ({"target": "rank", "encoding": "adjacency+stats"}, 100),
     # the paper's encoding, predictor fitted to values (the NB201 default)
-    "weaknas-adjacency-value": ({"target": "value", "encoding": "adjacency"}, 100),
+    "weaknas-adjacency-value": ({"target": "value", "encoding": "adjacency"}, 30),
     "weaknas-adjacency-rank": ({"target": "rank", "encoding": "adjacency"}, 30),
-    "weaknas-path-rank": ({"target": "rank", "encoding": "path"}, 30),
+    "weaknas-path-rank": ({"target": "rank", "encoding": "path"}, 20),
 }
 CHECKPOINTS = (100, 150, 200, 500, 1000)
 

@@ -3,7 +3,8 @@
 Each run is a fresh process (so its peak memory covers loading the 423,624-cell table,
 building the features and the whole search), one at a time. Paper protocol: 100 random
 initial cells, 10 per iteration, top-100, 1,000 queries, so 90 predictor fits, each
-followed by scoring all 423,624 cells. Reports medians and the split of the search time
+followed by scoring all 423,624 cells; the command-line defaults otherwise (LightGBM on
+rank targets, ``adjacency+stats`` features). Reports medians and the split of the search time
 into fitting, ranking and the rest (benchmark lookups, logging, bookkeeping). Then,
 side by side on one fitted model, the time to score the whole space with LightGBM's own
 ``predict`` and with the lookup tables the default predictor uses.
@@ -24,7 +25,7 @@ import time
 import numpy as np
 
 
-def one_run(data: str, seed: int, budget: int, encoding: str) -> dict:
+def one_run(data: str, seed: int, budget: int, encoding: str | None) -> dict:
     """Load, encode and search once in this process; returns timings and peak memory."""
     from weaknas.benchmarks import load_nb101
     from weaknas.runner import SearchConfig, run_search
@@ -32,9 +33,9 @@ def one_run(data: str, seed: int, budget: int, encoding: str) -> dict:
     started = time.perf_counter()
     bench = load_nb101(data)
     loaded = time.perf_counter()
-    bench.space.encode(encoding)
+    config = SearchConfig(benchmark="nb101", budget=budget, encoding=encoding)
+    bench.space.encode(encoding or bench.space.search_encoding)
     encoded = time.perf_counter()
-    config = SearchConfig(benchmark="nb101", budget=budget, n_init=100, encoding=encoding)
     summary = run_search(bench, config, seed).summary
     return {
         "seed": seed,
@@ -53,7 +54,7 @@ def ranking_side_by_side(data: str, repeats: int) -> dict:
     from weaknas.predictors.gbdt import LGBMPredictor
 
     bench = load_nb101(data)
-    features = bench.space.encode("adjacency")
+    features = bench.space.encode(bench.space.search_encoding)
     rows = np.random.default_rng(0).choice(bench.space.size, 1000, replace=False)
     model = LGBMPredictor().fit(features[rows], bench.val_mean[rows])
     native, tables = [], []
@@ -77,7 +78,7 @@ def main() -> None:
     parser.add_argument("--data", required=True, help="folder with nb101.npz, or the file")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--budget", type=int, default=1000)
-    parser.add_argument("--encoding", default="adjacency")
+    parser.add_argument("--encoding", default=None, help="default: the search default")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
@@ -87,14 +88,15 @@ def main() -> None:
     runs = []
     for seed in range(args.repeats):
         command = [sys.executable, __file__, "--data", args.data, "--one", str(seed)]
-        command += ["--budget", str(args.budget), "--encoding", args.encoding]
+        command += ["--budget", str(args.budget)]
+        command += ["--encoding", args.encoding] if args.encoding else []
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         runs.append(json.loads(output.strip().splitlines()[-1]))
         print(json.dumps({k: round(v, 3) for k, v in runs[-1].items()}), flush=True)
     median = {key: statistics.median(r[key] for r in runs) for key in runs[0] if key != "seed"}
     median["other_s"] = median["search_s"] - median["fit_s"] - median["rank_s"]
     print(
-        f"median of {len(runs)} runs ({args.budget} queries, {args.encoding}): "
+        f"median of {len(runs)} runs ({args.budget} queries, {args.encoding or 'default'}): "
         f"search {median['search_s']:.1f} s = fit {median['fit_s']:.1f} + rank "
         f"{median['rank_s']:.1f} + other {median['other_s']:.1f}; load {median['load_s']:.2f} s, "
         f"features {median['encode_s']:.2f} s; peak memory {median['peak_rss_mb']:.0f} MB "

@@ -44,15 +44,16 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "--encoding",
         default=None,
         help="predictor features. nb201: onehot (the paper's) or onehot+counts (plus "
-        "how many edges carry each op; default). nb101: adjacency (the paper's 45 dims; "
-        "default) or path (364 input-to-output op sequences)",
+        "how many edges carry each op; default). nb101: adjacency (the paper's 45 dims), "
+        "adjacency+stats (plus op counts, edges, depth, paths; default) or path (364 "
+        "input-to-output op sequences)",
     )
     parser.add_argument(
         "--target",
         default=None,
         choices=("value", "rank"),
-        help="fit the predictor to observed values or to their ranks (default: rank for "
-        "nb101, whose few very bad cells otherwise dominate the fit; value for nb201)",
+        help="fit the predictor to the observed values or to their ranks (default: rank; "
+        "it needed fewer queries to the optimum on every benchmark measured)",
     )
     parser.add_argument(
         "--deterministic",
@@ -108,23 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# The paper's number of random initial samples per benchmark.
-PAPER_N_INIT = {"nb101": 100}
-# Predictor targets measured best per benchmark (see the issue notes and benchmarks/).
-DEFAULT_TARGET = {"nb101": "rank"}
-
-
 def _config(args: argparse.Namespace) -> SearchConfig:
     return SearchConfig(
         benchmark=args.benchmark,
         strategy=args.strategy,
         budget=args.budget,
         predictor=args.predictor,
-        n_init=args.n_init if args.n_init is not None else PAPER_N_INIT.get(args.benchmark, 10),
+        n_init=args.n_init,
         batch_size=args.batch_size,
         top_m=args.top_m,
         encoding=args.encoding,
-        target=args.target or DEFAULT_TARGET.get(args.benchmark, "value"),
+        target=args.target,
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
     )

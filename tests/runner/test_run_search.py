@@ -95,6 +95,18 @@ def test_settings_reach_the_strategy():
     assert strategy.encoding == "onehot" and strategy.predictor == "rf"
     assert (strategy.top_m.start, strategy.top_m.end, strategy.n_init) == (50, 5, 7)
     assert SearchConfig().build_strategy(space, seed=0).encoding == space.search_encoding
+    ranked = SearchConfig(target="rank").build_strategy(space, seed=0)
+    assert ranked.target == "rank"
+
+
+def test_protocol_defaults_depend_on_the_benchmark():
+    nb201 = SearchConfig(benchmark="nb201-cifar100")
+    assert (nb201.n_init, nb201.target) == (10, "rank")
+    nb101 = SearchConfig(benchmark="nb101")
+    assert (nb101.n_init, nb101.target) == (100, "rank")
+    assert SearchConfig(benchmark="nb101", n_init=20, target="value").as_dict()["n_init"] == 20
+    with pytest.raises(ValueError, match="unknown target"):
+        SearchConfig(target="quantile")
 
 
 def test_bad_settings_are_named():

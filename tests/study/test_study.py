@@ -58,3 +58,18 @@ def test_markdown_table_falls_back_to_validation_without_test():
     )
     text = markdown_table({"m": table})
     assert "val_mean@100" in text and "90.00 ± 0.00" in text
+
+
+def test_studies_from_before_rank_targets_resume_only_as_value_targets(tmp_path):
+    import json
+
+    from weaknas.study.study import _check_same_settings
+
+    old = SearchConfig(target="value").as_dict()
+    del old["target"]  # written before the setting existed: those runs fitted values
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps({"config": old, "data": None}))
+    _check_same_settings(path, SearchConfig(target="value"), None)
+    path.write_text(json.dumps({"config": old, "data": None}))
+    with pytest.raises(ValueError, match="other settings"):
+        _check_same_settings(path, SearchConfig(), None)  # the default is now rank

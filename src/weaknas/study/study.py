@@ -105,10 +105,13 @@ def _check_same_settings(path: Path, config: SearchConfig, data: str | None) -> 
     """Refuse to mix seeds of different settings in one study folder.
 
     The stored settings are read back through ``SearchConfig``, so a study written before
-    a setting existed resumes as long as it used that setting's default.
+    a setting existed resumes as long as it used what that setting now selects. Studies
+    from before ``target`` existed fitted raw values.
     """
     if path.is_file():
         stored = json.loads(path.read_text()).get("config", {})
+        if isinstance(stored, dict) and stored.get("target") is None:
+            stored["target"] = "value"
         try:
             previous = SearchConfig(**stored)
         except (TypeError, ValueError):
