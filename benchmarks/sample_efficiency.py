@@ -8,6 +8,7 @@ table to ``results/sample_efficiency/table.md``.
 
     python benchmarks/sample_efficiency.py --data ../shared/data
     python benchmarks/sample_efficiency.py --methods weaknas,tpe --datasets nb201-cifar10
+    python benchmarks/sample_efficiency.py --data ../shared/data --collect  # table only
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=None, help="override each method's seeds")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", default="results/sample_efficiency")
+    parser.add_argument(
+        "--collect", action="store_true", help="only tabulate studies that exist, run nothing"
+    )
     args = parser.parse_args()
 
     rows = []
@@ -106,11 +110,14 @@ def main() -> None:
         for method in args.methods.split(","):
             settings, n_seeds = METHODS[method]
             config = SearchConfig(benchmark=dataset, stop_at_optimum=True, **settings)
+            folder = Path(args.out) / dataset / method
+            if args.collect and not (folder / "seeds.csv").is_file():
+                continue
             started = time.perf_counter()
             table = run_study(
                 config,
                 range(args.seeds or n_seeds),
-                Path(args.out) / dataset / method,
+                folder,
                 data=args.data,
                 workers=args.workers,
             )

@@ -38,7 +38,9 @@ class SearchConfig:
     stop_at_optimum: bool = False
 
     def __post_init__(self) -> None:
-        defaults = PROTOCOL_DEFAULTS.get(self.benchmark, PROTOCOL_DEFAULTS["nb201"])
+        defaults = dict(PROTOCOL_DEFAULTS.get(self.benchmark, PROTOCOL_DEFAULTS["nb201"]))
+        if self.strategy != "weaknas":
+            defaults["target"] = "value"  # no predictor: nothing is fitted to ranks
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)  # frozen: resolve once, here
