@@ -34,6 +34,8 @@ METHODS: dict[str, tuple[dict, int]] = {
     "weaknas-adjacency-value": ({"target": "value", "encoding": "adjacency"}, 30),
     "weaknas-adjacency-rank": ({"target": "rank", "encoding": "adjacency"}, 30),
     "weaknas-path-rank": ({"target": "rank", "encoding": "path"}, 20),
+    # plus counts of edges by (source op, target op)
+    "weaknas-edges-rank": ({"target": "rank", "encoding": "adjacency+stats+edges"}, 30),
 }
 CHECKPOINTS = (100, 150, 200, 500, 1000)
 

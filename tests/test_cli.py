@@ -77,3 +77,13 @@ def test_convert_nb101_command(tmp_path, capsys):
     source.write_bytes(b"")
     assert main(["data", "convert-nb101", str(source), str(tmp_path / "out.npz")]) == 2
     assert "no rows with 108 epochs in 0 records" in capsys.readouterr().err
+
+
+def test_nb101_study_command(tmp_path, capsys, nb101_npz):
+    out = tmp_path / "study"
+    args = ["study", "--benchmark", "nb101", "--data", str(nb101_npz), "--seeds", "2"]
+    assert main([*args, "--budget", "110", "--workers", "2", "--out", str(out)]) == 0
+    seeds = pd.read_csv(out / "seeds.csv")
+    assert sorted(seeds["seed"]) == [0, 1] and (seeds["n_queries"] == 110).all()
+    assert "test@100" in (out / "report.md").read_text()
+    assert "weaknas[lgbm]" in capsys.readouterr().out

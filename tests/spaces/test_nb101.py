@@ -6,6 +6,7 @@ from weaknas.spaces.nb101_encodings import (
     N_PATHS,
     adjacency_encoding,
     cell_statistics,
+    edge_type_counts,
     pad_arrays,
     path_encoding,
 )
@@ -117,3 +118,11 @@ def test_cell_statistics_of_the_optimum(nb101):
     features = nb101.space.encode("adjacency+stats")
     assert features.shape == (423_624, 54)
     assert features[4789, 45:].tolist() == stats
+
+
+def test_edge_type_counts_of_the_optimum(nb101):
+    adj7, ops7 = pad_arrays(*_cells(nb101, np.array([4789])))
+    counts = edge_type_counts(adj7, ops7)[0].reshape(4, 4).tolist()
+    # rows: from input, conv1x1, conv3x3, maxpool; columns: to conv1x1, conv3x3, maxpool, output
+    assert counts == [[1, 2, 0, 1], [0, 1, 0, 0], [0, 1, 1, 1], [0, 1, 0, 0]]
+    assert nb101.space.encode("adjacency+stats+edges").shape == (423_624, 70)

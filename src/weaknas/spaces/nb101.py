@@ -24,6 +24,7 @@ from weaknas.spaces.nb101_cell import (
 from weaknas.spaces.nb101_encodings import (
     adjacency_encoding,
     cell_statistics,
+    edge_type_counts,
     pad_arrays,
     path_encoding,
 )
@@ -39,8 +40,9 @@ class NB101Space(FiniteSpace):
     #: ``adjacency+stats``: plus 9 vertex-order-free counts (ops, edges, depth, paths);
     #: the search default: with rank targets it found the optimum in fewer queries than
     #: the 45 dims alone (``benchmarks/nb101_sample_efficiency.py``).
+    #: ``adjacency+stats+edges``: plus 16 counts of edges by (source op, target op).
     #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
-    encodings = ("adjacency", "adjacency+stats", "path")
+    encodings = ("adjacency", "adjacency+stats", "adjacency+stats+edges", "path")
     search_encoding = "adjacency+stats"
 
     def __init__(
@@ -117,6 +119,9 @@ class NB101Space(FiniteSpace):
         adj7, ops7 = pad_arrays(self.adjacency, self.ops, self.num_vertices)
         if encoding == "adjacency":
             return adjacency_encoding(adj7, ops7)
-        if encoding == "adjacency+stats":
-            return np.hstack([adjacency_encoding(adj7, ops7), cell_statistics(adj7, ops7)])
+        if encoding.startswith("adjacency+stats"):
+            parts = [adjacency_encoding(adj7, ops7), cell_statistics(adj7, ops7)]
+            if encoding.endswith("+edges"):
+                parts.append(edge_type_counts(adj7, ops7))
+            return np.hstack(parts)
         return path_encoding(adj7, ops7)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from weaknas.spaces.nb101_cell import CONV1X1, CONV3X3, MAX_VERTICES, MAXPOOL3X3, OUTPUT
+from weaknas.spaces.nb101_cell import CONV1X1, CONV3X3, INPUT, MAX_VERTICES, MAXPOOL3X3, OUTPUT
 
 # Op one-hot order of the paper's encoding (per vertex column).
 ADJACENCY_OPS = (CONV1X1, CONV3X3, MAXPOOL3X3, OUTPUT)
@@ -124,4 +124,19 @@ def cell_statistics(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
     out = MAX_VERTICES - 1
     columns = [*counts, vertices, edges, depth[:, out], paths[:, out]]
     columns += [adj7[:, 0, :].sum(axis=1), adj7[:, :, out].sum(axis=1)]
+    return np.stack(columns, axis=1).astype(np.uint8)
+
+
+def edge_type_counts(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
+    """How many edges join each (source op, target op) pair (16 columns).
+
+    Sources input, conv1x1, conv3x3, maxpool3x3; targets conv1x1, conv3x3, maxpool3x3,
+    output. Like the statistics, the same for every vertex order of a cell.
+    """
+    edges = adj7.astype(bool)
+    columns = [
+        (edges & (ops7[:, :, None] == source) & (ops7[:, None, :] == target)).sum(axis=(1, 2))
+        for source in (INPUT, *PATH_OPS)
+        for target in (*PATH_OPS, OUTPUT)
+    ]
     return np.stack(columns, axis=1).astype(np.uint8)
