@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sample_efficiency import summarize, to_markdown
+from sample_efficiency import save_table, summarize
 
 from weaknas.runner import SearchConfig
 from weaknas.study import run_study
@@ -56,12 +56,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=None, help="override each method's seeds")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", default="results/nb101_sample_efficiency")
+    parser.add_argument(
+        "--collect", action="store_true", help="only tabulate studies that exist, run nothing"
+    )
     args = parser.parse_args()
 
     rows = []
     for method in args.methods.split(","):
         settings, n_seeds = METHODS[method]
         config = SearchConfig(stop_at_optimum=True, **PROTOCOL, **settings)
+        if args.collect and not (Path(args.out) / method / "seeds.csv").is_file():
+            continue
         started = time.perf_counter()
         table = run_study(
             config,
@@ -73,10 +78,7 @@ def main() -> None:
         row = {"method": method, **summarize(table, config.budget), **accuracy_columns(table)}
         rows.append(row)
         print(row, f"({time.perf_counter() - started:.0f} s)", flush=True)
-    text = to_markdown(pd.DataFrame(rows))
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    (Path(args.out) / "table.md").write_text(text + "\n")
-    print(text)
+    save_table(rows, Path(args.out))
 
 
 if __name__ == "__main__":

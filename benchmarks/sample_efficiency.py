@@ -92,6 +92,14 @@ def to_markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def save_table(rows: list[dict], out: Path) -> None:
+    """Write the rows as ``out/table.md`` and print them."""
+    text = to_markdown(pd.DataFrame(rows))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "table.md").write_text(text + "\n")
+    print(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder")
@@ -124,10 +132,7 @@ def main() -> None:
             row = {"dataset": dataset, "method": method, **summarize(table, config.budget)}
             rows.append(row)
             print(row, f"({time.perf_counter() - started:.0f} s)", flush=True)
-    text = to_markdown(pd.DataFrame(rows))
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    (Path(args.out) / "table.md").write_text(text + "\n")
-    print(text)
+    save_table(rows, Path(args.out))
 
 
 if __name__ == "__main__":
