@@ -1,4 +1,4 @@
-"""Queries to the NB201 optimum: WeakNAS vs the paper's predictor, random search and TPE.
+"""Queries to the NB201 optimum: WeakNAS vs the paper's predictor and the baselines.
 
 Protocol (issue 2): noisy queries (one random training seed's validation accuracy),
 n_init=10, batch 10, top-M 100. A run stops once the architecture with the highest mean
@@ -63,6 +63,9 @@ METHODS: dict[str, tuple[dict, int]] = {
     ),
     "random": ({"strategy": "random", "budget": 15625}, 100),  # the whole space: always found
     "tpe": ({"strategy": "tpe", "budget": 1000}, 100),
+    # regularized evolution (population 30, sample 10) and BANANAS-style local search
+    "evolution": ({"strategy": "evolution", "budget": 1000}, 100),
+    "local-search": ({"strategy": "local-search", "budget": 1000}, 100),
 }
 DATASETS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16")
 

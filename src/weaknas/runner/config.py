@@ -6,7 +6,15 @@ from dataclasses import asdict, dataclass
 
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies import STRATEGIES, RandomSearch, Strategy, TopMSchedule, WeakNAS
+from weaknas.strategies import (
+    STRATEGIES,
+    LocalSearch,
+    RandomSearch,
+    RegularizedEvolution,
+    Strategy,
+    TopMSchedule,
+    WeakNAS,
+)
 from weaknas.strategies.weaknas import TARGETS
 
 # Settings resolved per benchmark when not given. n_init: the paper's. target: ranks,
@@ -63,6 +71,10 @@ class SearchConfig:
     def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
         if self.strategy == "random":
             return RandomSearch(space, seed=seed, batch_size=self.batch_size)
+        if self.strategy == "evolution":
+            return RegularizedEvolution(space, seed=seed)
+        if self.strategy == "local-search":
+            return LocalSearch(space, seed=seed, n_init=self.n_init)
         if self.strategy == "tpe":
             from weaknas.strategies.tpe import TPESearch
 

@@ -64,6 +64,14 @@ class FiniteSpace(ABC):
         """The standard encoding of the whole space."""
         return self.encode()
 
+    def neighbours(self, index: int) -> list[int]:
+        """Architectures one edit away from ``index`` (for evolution and local search)."""
+        raise NotImplementedError(f"{self.name} has no neighbourhood")
+
+    def mutate(self, index: int, rng: np.random.Generator) -> int:
+        """A random neighbour of ``index``."""
+        return int(rng.choice(self.neighbours(index)))
+
     def choices(self) -> dict[str, tuple]:
         """The space as named categorical choices, for samplers that need them (TPE)."""
         raise NotImplementedError(f"{self.name} has no categorical form")

@@ -13,12 +13,15 @@ import numpy as np
 
 from weaknas.spaces.base import FiniteSpace
 from weaknas.spaces.nb101_cell import (
+    INTERIOR_OPS,
     MAX_VERTICES,
     Cell,
     canonical,
     cell_hash,
     format_cell,
+    is_valid,
     mutate,
+    pad,
     parse_cell,
 )
 from weaknas.spaces.nb101_encodings import (
@@ -109,6 +112,28 @@ class NB101Space(FiniteSpace):
         if isinstance(text, str) and _HASH.match(text.strip()):
             return self.index_of_hash(text.strip())
         return self.index_of_cell(parse_cell(text))
+
+    def neighbours(self, index: int) -> list[int]:
+        """Distinct valid cells one edge flip or one op change away (on the 7-vertex form)."""
+        base = pad(self.cell(index))
+        variants = []
+        for u, v in zip(*np.triu_indices(MAX_VERTICES, 1), strict=True):
+            matrix = base.matrix.copy()
+            matrix[u, v] ^= 1
+            variants.append(Cell(matrix, base.ops))
+        for vertex in range(1, MAX_VERTICES - 1):
+            for op in INTERIOR_OPS:
+                if op != base.ops[vertex]:
+                    ops = list(base.ops)
+                    ops[vertex] = op
+                    variants.append(Cell(base.matrix, tuple(ops)))
+        found: list[int] = []
+        for variant in variants:
+            if is_valid(variant):
+                neighbour = self.index_of_cell(variant)
+                if neighbour != index and neighbour not in found:
+                    found.append(neighbour)
+        return found
 
     def mutate(self, index: int, rng: np.random.Generator) -> int:
         """A random valid neighbour of ``index`` in this space (the standard NB101 mutation)."""

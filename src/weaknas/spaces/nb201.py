@@ -51,6 +51,16 @@ class NB201Space(FiniteSpace):
             raise ValueError(f"nb201: expected {N_EDGES} op codes in 0..{N_OPS - 1}, got {codes}")
         return int(np.dot(codes, _PLACE))
 
+    def neighbours(self, index: int) -> list[int]:
+        """The 24 cells that differ in the op of exactly one edge."""
+        codes = self.op_codes(index)
+        found = []
+        for edge in range(N_EDGES):
+            for op in range(N_OPS):
+                if op != codes[edge]:
+                    found.append(int(index + (op - codes[edge]) * _PLACE[edge]))
+        return found
+
     def choices(self) -> dict[str, tuple[str, ...]]:
         """The space as named categorical choices: one per edge, in index order."""
         return {f"edge{src}{target}": OPS for target, src in EDGES}

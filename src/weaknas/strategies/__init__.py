@@ -1,10 +1,22 @@
 """Search strategies behind one ask/tell interface."""
 
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.evolution import RegularizedEvolution
+from weaknas.strategies.local_search import LocalSearch
 from weaknas.strategies.random_search import RandomSearch
 from weaknas.strategies.schedules import TopMSchedule
 from weaknas.strategies.weaknas import WeakNAS
 
-STRATEGIES = ("weaknas", "random", "tpe")  # tpe needs the optuna extra
+# tpe needs the optuna extra
+STRATEGIES = ("weaknas", "random", "evolution", "local-search", "tpe")
 
-__all__ = ["STRATEGIES", "RandomSearch", "Strategy", "Suggestion", "TopMSchedule", "WeakNAS"]
+__all__ = [
+    "STRATEGIES",
+    "LocalSearch",
+    "RandomSearch",
+    "RegularizedEvolution",
+    "Strategy",
+    "Suggestion",
+    "TopMSchedule",
+    "WeakNAS",
+]

@@ -1,0 +1,73 @@
+"""Regularized evolution (Real et al., 2019): ageing tournament selection with mutation.
+
+A population of the last ``population_size`` evaluated architectures; each step samples
+``sample_size`` of them, mutates the best (one edit, ``space.mutate``) and evaluates the
+child, which replaces the oldest member. Published NAS defaults: population 30, sample 10.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.base import Strategy, Suggestion
+
+MAX_MUTATION_TRIES = 100  # then a random unseen architecture (the neighbourhood is used up)
+
+
+class RegularizedEvolution(Strategy):
+    """Random initial population, then one mutated child per step (``batch_size`` at once)."""
+
+    def __init__(
+        self,
+        space: FiniteSpace,
+        seed: int = 0,
+        population_size: int = 30,
+        sample_size: int = 10,
+        batch_size: int = 1,
+    ) -> None:
+        super().__init__(space, seed)
+        if not 1 <= sample_size <= population_size or batch_size < 1:
+            raise ValueError(
+                "need 1 <= sample_size <= population_size and batch_size >= 1, got "
+                f"{sample_size}, {population_size}, {batch_size}"
+            )
+        self.population_size = population_size
+        self.sample_size = sample_size
+        self.batch_size = batch_size
+        self.population: deque[tuple[int, float]] = deque(maxlen=population_size)
+
+    def tell(self, index: int, value: float) -> None:
+        super().tell(index, value)
+        self.population.append((int(index), float(value)))  # the oldest member drops out
+
+    def next_batch_size(self) -> int:
+        proposed = int(self._seen.sum())
+        if proposed < self.population_size:
+            return self.population_size - proposed
+        return self.batch_size
+
+    def _propose(self, count: int) -> list[Suggestion]:
+        if len(self.population) < self.population_size:  # initial population, or pending
+            return self._random(count)
+        children: list[Suggestion] = []
+        members = list(self.population)
+        for _ in range(count):
+            picks = self.rng.choice(len(members), size=self.sample_size, replace=False)
+            parent = max((members[i] for i in picks), key=lambda member: member[1])[0]
+            child = self._unseen_child(parent, {c.index for c in children})
+            children.append(child if child is not None else self._random(1, children)[0])
+        return children
+
+    def _unseen_child(self, parent: int, taken: set[int]) -> Suggestion | None:
+        for _ in range(MAX_MUTATION_TRIES):
+            child = self.space.mutate(parent, self.rng)
+            if not self._seen[child] and child not in taken:
+                return Suggestion(int(child))
+        return None
+
+    def _random(self, count: int, taken: list[Suggestion] | None = None) -> list[Suggestion]:
+        excluded = {s.index for s in taken or []}
+        candidates = [int(i) for i in self.unseen_indices() if int(i) not in excluded]
+        picks = self.rng.choice(candidates, size=count, replace=False)
+        return [Suggestion(int(i)) for i in picks]

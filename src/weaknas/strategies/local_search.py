@@ -1,0 +1,60 @@
+"""Local search as BANANAS' authors run it (White et al., 2021, "Local search is state of the art").
+
+Start from the best of ``n_init`` random architectures; evaluate all its unevaluated
+neighbours; move to the best of them if it beats the current one, else the current one is
+a local optimum and the search restarts from a random architecture.
+"""
+
+from __future__ import annotations
+
+from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.base import Strategy, Suggestion
+
+
+class LocalSearch(Strategy):
+    """Hill climbing over ``space.neighbours`` with random restarts."""
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, n_init: int = 10) -> None:
+        super().__init__(space, seed)
+        if n_init < 1:
+            raise ValueError(f"n_init must be >= 1, got {n_init}")
+        self.n_init = n_init
+        self.current: tuple[int, float] | None = None  # (index, value) climbed from
+        self._round: list[int] = []  # what the last step proposed
+        self._restarting = False  # the last step was a random restart
+        self.restarts = 0
+
+    def next_batch_size(self) -> int:
+        proposed = int(self._seen.sum())
+        # After the initial design a step is "all unevaluated neighbours", however many.
+        return self.n_init - proposed if proposed < self.n_init else self.space.size
+
+    def _propose(self, count: int) -> list[Suggestion]:
+        if self.n_told < self.n_init or self._pending:
+            return self._random(count)  # initial design, or results still outstanding
+        indices, values = self.observations()
+        told = dict(zip(indices.tolist(), values.tolist(), strict=True))
+        if not self._round:  # first step: climb from the best initial architecture
+            best = max(told, key=told.get)
+            self.current = (best, told[best])
+        else:
+            best = max(self._round, key=told.get)
+            if self._restarting or told[best] > self.current[1]:
+                self.current = (best, told[best])
+            else:
+                return self._restart()  # no neighbour is better: a local optimum
+        fresh = [n for n in self.space.neighbours(self.current[0]) if not self._seen[n]]
+        if not fresh:
+            return self._restart()
+        self._round, self._restarting = fresh[:count], False
+        return [Suggestion(int(i)) for i in self._round]
+
+    def _restart(self) -> list[Suggestion]:
+        self.restarts += 1
+        batch = self._random(1)
+        self._round, self._restarting = [batch[0].index], True
+        return batch
+
+    def _random(self, count: int) -> list[Suggestion]:
+        picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
+        return [Suggestion(int(i)) for i in picks]

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+from weaknas.benchmarks import load_benchmark
+from weaknas.runner import SearchConfig, run_search
+from weaknas.spaces import NB201Space
+from weaknas.strategies import LocalSearch, RegularizedEvolution
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return load_benchmark("nb201-cifar10")
+
+
+def _run(strategy, bench, budget):
+    """Drive a strategy sequentially with mean validation values; return proposals."""
+    proposed = []
+    while len(proposed) < budget:
+        batch = strategy.ask(budget - len(proposed))
+        assert batch, "a strategy must not run dry before the space does"
+        for s in batch:
+            proposed.append(s.index)
+            strategy.tell(s.index, float(bench.val_mean[s.index]))
+    return proposed
+
+
+def test_nb201_neighbours_differ_in_one_edge():
+    space = NB201Space()
+    neighbours = space.neighbours(1234)
+    assert len(set(neighbours)) == 24 and 1234 not in neighbours
+    for n in neighbours:
+        assert (
+            sum(a != b for a, b in zip(space.op_codes(1234), space.op_codes(n), strict=True)) == 1
+        )
+    rng = np.random.default_rng(0)
+    assert space.mutate(1234, rng) in neighbours
+
+
+def test_nb101_neighbours_are_valid_single_edits(nb101):
+    space = nb101.space
+    neighbours = space.neighbours(4789)
+    assert neighbours and 4789 not in neighbours and len(set(neighbours)) == len(neighbours)
+    cell = space.cell(4789)
+    from weaknas.spaces.nb101_cell import CONV3X3, Cell
+
+    ops = list(cell.ops)
+    ops[1] = CONV3X3  # one op change: conv1x1 -> conv3x3
+    assert space.index_of_cell(Cell(cell.matrix, tuple(ops))) in neighbours
+    dropped = cell.matrix.copy()
+    dropped[0, 6] = 0  # one edge flip: drop the input -> output edge
+    assert space.index_of_cell(Cell(dropped, cell.ops)) in neighbours
+
+
+def test_evolution_mutates_the_tournament_winner(bench):
+    strategy = RegularizedEvolution(bench.space, seed=0, population_size=30, sample_size=10)
+    proposed = _run(strategy, bench, 30)
+    assert len(strategy.population) == 30
+    for _ in range(50):
+        members = {i for i, _ in strategy.population}
+        [child] = strategy.ask()
+        parents = [m for m in members if child.index in bench.space.neighbours(m)]
+        assert parents, "every child is one edit from a population member"
+        strategy.tell(child.index, float(bench.val_mean[child.index]))
+        proposed.append(child.index)
+    assert len(set(proposed)) == len(proposed) == 80
+    assert len(strategy.population) == 30  # the oldest members aged out
+
+
+def test_local_search_climbs_to_better_neighbours(bench):
+    strategy = LocalSearch(bench.space, seed=0, n_init=10)
+    _run(strategy, bench, 10)
+    first = strategy.ask()
+    start = strategy.current
+    best_initial = max(strategy.observations()[1])
+    assert start[1] == best_initial
+    assert {s.index for s in first} == set(bench.space.neighbours(start[0]))
+    proposed = [s.index for s in first]
+    for s in first:
+        strategy.tell(s.index, float(bench.val_mean[s.index]))
+    proposed += _run(strategy, bench, 300)
+    assert len(set(proposed)) == len(proposed)
+    assert strategy.current[1] >= start[1] or strategy.restarts > 0
+
+
+@pytest.mark.parametrize("name", ["evolution", "local-search"])
+def test_baselines_beat_random_search_on_nb201(bench, name):
+    def best_at(strategy, seed):
+        summary = run_search(bench, SearchConfig(strategy=strategy, budget=200), seed).summary
+        return summary["best_val_mean"]
+
+    seeds = range(8)
+    baseline = np.mean([best_at(name, s) for s in seeds])
+    random = np.mean([best_at("random", s) for s in seeds])
+    assert baseline > random
