@@ -82,7 +82,7 @@ def test_local_search_climbs_to_better_neighbours(bench):
     assert strategy.current[1] >= start[1] or strategy.restarts > 0
 
 
-@pytest.mark.parametrize("name", ["evolution", "local-search"])
+@pytest.mark.parametrize("name", ["evolution", "local-search", "single-predictor"])
 def test_baselines_beat_random_search_on_nb201(bench, name):
     def best_at(strategy, seed):
         summary = run_search(bench, SearchConfig(strategy=strategy, budget=200), seed).summary
@@ -92,3 +92,21 @@ def test_baselines_beat_random_search_on_nb201(bench, name):
     baseline = np.mean([best_at(name, s) for s in seeds])
     random = np.mean([best_at("random", s) for s in seeds])
     assert baseline > random
+
+
+def test_single_predictor_fits_once_then_follows_its_ranking(bench):
+    from weaknas.strategies import SinglePredictor
+
+    strategy = SinglePredictor(bench.space, seed=0, n_train=50, batch_size=10)
+    proposed = _run(strategy, bench, 50)
+    picks = []
+    for _ in range(5):
+        batch = strategy.ask()
+        picks += batch
+        for s in batch:
+            strategy.tell(s.index, float(bench.val_mean[s.index]))
+    predicted = [s.predicted for s in picks]
+    assert predicted == sorted(predicted, reverse=True)  # best predicted first, one fit
+    unseen_scores = np.delete(strategy._scores, proposed + [s.index for s in picks])
+    assert predicted[-1] >= unseen_scores.max()
+    assert len(set(proposed) | {s.index for s in picks}) == 100

@@ -11,6 +11,7 @@ from weaknas.strategies import (
     LocalSearch,
     RandomSearch,
     RegularizedEvolution,
+    SinglePredictor,
     Strategy,
     TopMSchedule,
     WeakNAS,
@@ -47,8 +48,10 @@ class SearchConfig:
 
     def __post_init__(self) -> None:
         defaults = dict(PROTOCOL_DEFAULTS.get(self.benchmark, PROTOCOL_DEFAULTS["nb201"]))
-        if self.strategy != "weaknas":
+        if self.strategy not in ("weaknas", "single-predictor"):
             defaults["target"] = "value"  # no predictor: nothing is fitted to ranks
+        if self.strategy == "single-predictor":
+            defaults["n_init"] = 10 * defaults["n_init"]  # its one training set
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)  # frozen: resolve once, here
@@ -75,6 +78,16 @@ class SearchConfig:
             return RegularizedEvolution(space, seed=seed)
         if self.strategy == "local-search":
             return LocalSearch(space, seed=seed, n_init=self.n_init)
+        if self.strategy == "single-predictor":
+            return SinglePredictor(
+                space,
+                seed=seed,
+                n_train=self.n_init,
+                batch_size=self.batch_size,
+                predictor=self.predictor,
+                encoding=self.encoding,
+                target=self.target,
+            )
         if self.strategy == "tpe":
             from weaknas.strategies.tpe import TPESearch
 

@@ -5,16 +5,18 @@ from weaknas.strategies.evolution import RegularizedEvolution
 from weaknas.strategies.local_search import LocalSearch
 from weaknas.strategies.random_search import RandomSearch
 from weaknas.strategies.schedules import TopMSchedule
+from weaknas.strategies.single_predictor import SinglePredictor
 from weaknas.strategies.weaknas import WeakNAS
 
 # tpe needs the optuna extra
-STRATEGIES = ("weaknas", "random", "evolution", "local-search", "tpe")
+STRATEGIES = ("weaknas", "random", "evolution", "local-search", "single-predictor", "tpe")
 
 __all__ = [
     "STRATEGIES",
     "LocalSearch",
     "RandomSearch",
     "RegularizedEvolution",
+    "SinglePredictor",
     "Strategy",
     "Suggestion",
     "TopMSchedule",

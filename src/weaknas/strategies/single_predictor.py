@@ -1,0 +1,75 @@
+"""The paper's foil: one predictor fitted once on random samples, then its top picks.
+
+Evaluate ``n_train`` random architectures, fit a predictor on them once, and spend the
+rest of the budget on the unevaluated architectures in order of predicted value. WeakNAS
+differs only in refitting on every batch and sampling from the top-M.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import rankdata
+
+from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
+from weaknas.predictors.base import predict_in_chunks
+from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.base import Strategy, Suggestion
+
+
+class SinglePredictor(Strategy):
+    """Random ``n_train``, one fit, then the predicted best first (``batch_size`` at a time)."""
+
+    def __init__(
+        self,
+        space: FiniteSpace,
+        seed: int = 0,
+        n_train: int = 100,
+        batch_size: int = 10,
+        predictor: str = DEFAULT_PREDICTOR,
+        encoding: str | None = None,
+        target: str = "rank",
+    ) -> None:
+        super().__init__(space, seed)
+        if n_train < 2 or batch_size < 1:
+            raise ValueError(f"need n_train >= 2 and batch_size >= 1, got {n_train}, {batch_size}")
+        make_predictor(predictor)  # fail now on an unknown name
+        self.n_train = n_train
+        self.batch_size = batch_size
+        self.predictor = predictor
+        self.encoding = encoding or space.search_encoding
+        space.encode(self.encoding)
+        self.target = target
+        self._order: np.ndarray | None = None  # unevaluated architectures, best predicted first
+        self._scores: np.ndarray | None = None
+        self._next = 0
+
+    def next_batch_size(self) -> int:
+        proposed = int(self._seen.sum())
+        return self.n_train - proposed if proposed < self.n_train else self.batch_size
+
+    def _propose(self, count: int) -> list[Suggestion]:
+        if self._seen.sum() < self.n_train or self._pending:
+            picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
+            return [Suggestion(int(i)) for i in picks]
+        if self._order is None:
+            self._fit_once()
+        batch = []
+        while len(batch) < count and self._next < len(self._order):
+            index = int(self._order[self._next])
+            self._next += 1
+            if not self._seen[index]:
+                batch.append(Suggestion(index, float(self._scores[index])))
+        return batch
+
+    def _fit_once(self) -> None:
+        indices, values = self.observations()
+        if self.target == "rank":
+            values = rankdata(values) / len(values)
+        features = self.space.encode(self.encoding)
+        model = make_predictor(self.predictor, int(self.rng.integers(2**31 - 1)))
+        model.fit(features[indices], values)
+        self._scores = predict_in_chunks(model, features)
+        candidates = self.unseen_indices()
+        # Random order first, then a stable sort: ties are broken at random.
+        shuffled = self.rng.permutation(candidates)
+        self._order = shuffled[np.argsort(-self._scores[shuffled], kind="stable")]
