@@ -66,6 +66,8 @@ METHODS: dict[str, tuple[dict, int]] = {
     # regularized evolution (population 30, sample 10) and BANANAS-style local search
     "evolution": ({"strategy": "evolution", "budget": 1000}, 100),
     "local-search": ({"strategy": "local-search", "budget": 1000}, 100),
+    # ensemble of 5 LightGBMs, Thompson sampling over 100 mutations of the 10 best
+    "bananas": ({"strategy": "bananas", "budget": 1000}, 100),
     # the paper's foil: LightGBM fitted once on 100 random, then its top picks in order
     "single-predictor": ({"strategy": "single-predictor", "budget": 1000}, 100),
 }

@@ -82,7 +82,7 @@ def test_local_search_climbs_to_better_neighbours(bench):
     assert strategy.current[1] >= start[1] or strategy.restarts > 0
 
 
-@pytest.mark.parametrize("name", ["evolution", "local-search", "single-predictor"])
+@pytest.mark.parametrize("name", ["evolution", "local-search", "single-predictor", "bananas"])
 def test_baselines_beat_random_search_on_nb201(bench, name):
     def best_at(strategy, seed):
         summary = run_search(bench, SearchConfig(strategy=strategy, budget=200), seed).summary
@@ -110,3 +110,17 @@ def test_single_predictor_fits_once_then_follows_its_ranking(bench):
     unseen_scores = np.delete(strategy._scores, proposed + [s.index for s in picks])
     assert predicted[-1] >= unseen_scores.max()
     assert len(set(proposed) | {s.index for s in picks}) == 100
+
+
+def test_bananas_like_proposes_unseen_mutations_of_the_best(bench):
+    from weaknas.strategies import BananasLike
+
+    strategy = BananasLike(bench.space, seed=0, n_init=20, batch_size=5)
+    proposed = _run(strategy, bench, 20)
+    indices, values = strategy.observations()
+    parents = set(indices[np.argsort(-values)[:10]].tolist())
+    batch = strategy.ask()
+    assert len(batch) == 5 and not set(proposed) & {s.index for s in batch}
+    for s in batch:
+        assert any(s.index in bench.space.neighbours(p) for p in parents)
+        assert np.isfinite(s.predicted)

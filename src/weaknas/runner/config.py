@@ -8,6 +8,7 @@ from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies import (
     STRATEGIES,
+    BananasLike,
     LocalSearch,
     RandomSearch,
     RegularizedEvolution,
@@ -48,8 +49,8 @@ class SearchConfig:
 
     def __post_init__(self) -> None:
         defaults = dict(PROTOCOL_DEFAULTS.get(self.benchmark, PROTOCOL_DEFAULTS["nb201"]))
-        if self.strategy not in ("weaknas", "single-predictor"):
-            defaults["target"] = "value"  # no predictor: nothing is fitted to ranks
+        if self.strategy not in ("weaknas", "single-predictor", "bananas"):
+            defaults["target"] = "value"  # no choice of target to make
         if self.strategy == "single-predictor":
             defaults["n_init"] = 10 * defaults["n_init"]  # its one training set
         for name, value in defaults.items():
@@ -78,6 +79,16 @@ class SearchConfig:
             return RegularizedEvolution(space, seed=seed)
         if self.strategy == "local-search":
             return LocalSearch(space, seed=seed, n_init=self.n_init)
+        if self.strategy == "bananas":
+            return BananasLike(
+                space,
+                seed=seed,
+                n_init=self.n_init,
+                batch_size=self.batch_size,
+                predictor=self.predictor,
+                encoding=self.encoding,
+                target=self.target,
+            )
         if self.strategy == "single-predictor":
             return SinglePredictor(
                 space,
