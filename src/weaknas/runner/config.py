@@ -17,12 +17,14 @@ from weaknas.strategies import (
     TopMSchedule,
     WeakNAS,
 )
-from weaknas.strategies.weaknas import TARGETS
+from weaknas.strategies.targets import check_target
 
 # Settings resolved per benchmark when not given. n_init: the paper's. target: ranks,
 # which found the optimum in fewer queries than raw values on NB201 (all three datasets)
 # and NB101, where a few very bad cells otherwise dominate a squared-error fit
 # (benchmarks/sample_efficiency.py, benchmarks/nb101_sample_efficiency.py).
+# Strategies that fit a predictor, and so take a ``target``.
+PREDICTOR_STRATEGIES = ("weaknas", "single-predictor", "bananas")
 PROTOCOL_DEFAULTS: dict[str, dict] = {
     "nb201": {"n_init": 10, "target": "rank"},
     "nb101": {"n_init": 100, "target": "rank"},
@@ -49,8 +51,8 @@ class SearchConfig:
 
     def __post_init__(self) -> None:
         defaults = dict(PROTOCOL_DEFAULTS.get(self.benchmark, PROTOCOL_DEFAULTS["nb201"]))
-        if self.strategy not in ("weaknas", "single-predictor", "bananas"):
-            defaults["target"] = "value"  # no choice of target to make
+        if self.strategy not in PREDICTOR_STRATEGIES:
+            defaults["target"] = "value"  # no predictor, no choice of target to make
         if self.strategy == "single-predictor":
             defaults["n_init"] = 10 * defaults["n_init"]  # its one training set
         for name, value in defaults.items():
@@ -69,8 +71,7 @@ class SearchConfig:
                 f"n_init and batch_size must be >= 1, got {self.n_init}, {self.batch_size}"
             )
         TopMSchedule.parse(self.top_m, self.budget)  # fail early on a bad schedule
-        if self.target not in TARGETS:
-            raise ValueError(f"unknown target {self.target!r}; expected one of {TARGETS}")
+        check_target(self.target)
 
     def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
         if self.strategy == "random":

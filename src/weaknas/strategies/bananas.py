@@ -12,11 +12,11 @@ loop (global top-M sampling vs local candidates with an acquisition).
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.targets import check_target, fit_labels
 
 
 class BananasLike(Strategy):
@@ -47,7 +47,7 @@ class BananasLike(Strategy):
         self.predictor = predictor
         self.encoding = encoding or space.search_encoding
         space.encode(self.encoding)
-        self.target = target
+        self.target = check_target(target)
 
     def next_batch_size(self) -> int:
         proposed = int(self._seen.sum())
@@ -56,12 +56,12 @@ class BananasLike(Strategy):
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
         if len(indices) < max(self.n_init, 2):
-            return self._random(count)
+            return self.random_unseen(count)
         candidates = self._candidates(indices, values)
         if len(candidates) < count:
-            return self._random(count)
+            return self.random_unseen(count)
         features = self.space.encode(self.encoding)
-        labels = rankdata(values) / len(values) if self.target == "rank" else values
+        labels = fit_labels(values, self.target)
         predictions = np.empty((self.n_models, len(candidates)))
         for m in range(self.n_models):
             rows = self.rng.integers(len(indices), size=len(indices))  # bootstrap
@@ -84,7 +84,3 @@ class BananasLike(Strategy):
             if not self._seen[child]:
                 found.add(child)
         return np.array(sorted(found), dtype=np.int64)
-
-    def _random(self, count: int) -> list[Suggestion]:
-        picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
-        return [Suggestion(int(i)) for i in picks]

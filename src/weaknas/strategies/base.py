@@ -82,6 +82,15 @@ class Strategy(ABC):
         """Architectures neither evaluated nor pending."""
         return np.flatnonzero(~self._seen)
 
+    def random_unseen(self, count: int, exclude=()) -> list[Suggestion]:
+        """``count`` architectures drawn uniformly from those neither evaluated, pending
+        nor in ``exclude`` (proposals of the batch being built)."""
+        candidates = self.unseen_indices()
+        if len(exclude):
+            candidates = np.setdiff1d(candidates, np.fromiter(exclude, dtype=np.int64))
+        picks = self.rng.choice(candidates, size=count, replace=False)
+        return [Suggestion(int(i)) for i in picks]
+
     def next_batch_size(self) -> int:
         """How many architectures the strategy wants to propose next."""
         return 1

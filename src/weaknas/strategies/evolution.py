@@ -49,14 +49,15 @@ class RegularizedEvolution(Strategy):
 
     def _propose(self, count: int) -> list[Suggestion]:
         if len(self.population) < self.population_size:  # initial population, or pending
-            return self._random(count)
+            return self.random_unseen(count)
         children: list[Suggestion] = []
         members = list(self.population)
         for _ in range(count):
             picks = self.rng.choice(len(members), size=self.sample_size, replace=False)
             parent = max((members[i] for i in picks), key=lambda member: member[1])[0]
-            child = self._unseen_child(parent, {c.index for c in children})
-            children.append(child if child is not None else self._random(1, children)[0])
+            taken = {c.index for c in children}
+            child = self._unseen_child(parent, taken)
+            children.append(child if child is not None else self.random_unseen(1, taken)[0])
         return children
 
     def _unseen_child(self, parent: int, taken: set[int]) -> Suggestion | None:
@@ -65,9 +66,3 @@ class RegularizedEvolution(Strategy):
             if not self._seen[child] and child not in taken:
                 return Suggestion(int(child))
         return None
-
-    def _random(self, count: int, taken: list[Suggestion] | None = None) -> list[Suggestion]:
-        excluded = {s.index for s in taken or []}
-        candidates = [int(i) for i in self.unseen_indices() if int(i) not in excluded]
-        picks = self.rng.choice(candidates, size=count, replace=False)
-        return [Suggestion(int(i)) for i in picks]

@@ -31,7 +31,7 @@ class LocalSearch(Strategy):
 
     def _propose(self, count: int) -> list[Suggestion]:
         if self.n_told < self.n_init or self._pending:
-            return self._random(count)  # initial design, or results still outstanding
+            return self.random_unseen(count)  # initial design, or results still outstanding
         indices, values = self.observations()
         told = dict(zip(indices.tolist(), values.tolist(), strict=True))
         if not self._round:  # first step: climb from the best initial architecture
@@ -51,10 +51,6 @@ class LocalSearch(Strategy):
 
     def _restart(self) -> list[Suggestion]:
         self.restarts += 1
-        batch = self._random(1)
+        batch = self.random_unseen(1)
         self._round, self._restarting = [batch[0].index], True
         return batch
-
-    def _random(self, count: int) -> list[Suggestion]:
-        picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
-        return [Suggestion(int(i)) for i in picks]

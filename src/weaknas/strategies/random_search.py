@@ -19,5 +19,4 @@ class RandomSearch(Strategy):
         return self.batch_size
 
     def _propose(self, count: int) -> list[Suggestion]:
-        picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
-        return [Suggestion(int(i)) for i in picks]
+        return self.random_unseen(count)

@@ -8,12 +8,12 @@ differs only in refitting on every batch and sampling from the top-M.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
 from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.targets import check_target, fit_labels
 
 
 class SinglePredictor(Strategy):
@@ -38,7 +38,7 @@ class SinglePredictor(Strategy):
         self.predictor = predictor
         self.encoding = encoding or space.search_encoding
         space.encode(self.encoding)
-        self.target = target
+        self.target = check_target(target)
         self._order: np.ndarray | None = None  # unevaluated architectures, best predicted first
         self._scores: np.ndarray | None = None
         self._next = 0
@@ -49,8 +49,7 @@ class SinglePredictor(Strategy):
 
     def _propose(self, count: int) -> list[Suggestion]:
         if self._seen.sum() < self.n_train or self._pending:
-            picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
-            return [Suggestion(int(i)) for i in picks]
+            return self.random_unseen(count)
         if self._order is None:
             self._fit_once()
         batch = []
@@ -63,8 +62,7 @@ class SinglePredictor(Strategy):
 
     def _fit_once(self) -> None:
         indices, values = self.observations()
-        if self.target == "rank":
-            values = rankdata(values) / len(values)
+        values = fit_labels(values, self.target)
         features = self.space.encode(self.encoding)
         model = make_predictor(self.predictor, int(self.rng.integers(2**31 - 1)))
         model.fit(features[indices], values)

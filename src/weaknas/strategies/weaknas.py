@@ -11,18 +11,13 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import rankdata
 
 from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
 from weaknas.strategies.schedules import TopMSchedule
-
-#: What the predictor is fitted to. ``value``: the observed values. ``rank``: their ranks
-#: scaled to (0, 1], so a few very bad architectures (NB101 has cells at 10% accuracy)
-#: do not dominate a squared-error fit that only needs to order the good ones.
-TARGETS = ("value", "rank")
+from weaknas.strategies.targets import check_target, fit_labels
 
 
 class WeakNAS(Strategy):
@@ -48,9 +43,7 @@ class WeakNAS(Strategy):
         if isinstance(predictor, str):
             make_predictor(predictor)  # fail now on an unknown name, not mid-search
         self.predictor = predictor
-        if target not in TARGETS:
-            raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
-        self.target = target
+        self.target = check_target(target)
         self.encoding = encoding or space.search_encoding
         space.encode(self.encoding)  # fail now on an unknown encoding, and build it once
         self.n_fits = 0
@@ -70,12 +63,10 @@ class WeakNAS(Strategy):
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
         if self._seen.sum() < self.n_init or len(indices) < 2:  # the random initial design
-            picks = self.rng.choice(self.unseen_indices(), size=count, replace=False)
-            return [Suggestion(int(i)) for i in picks]
+            return self.random_unseen(count)
 
         features = self.space.encode(self.encoding)
-        if self.target == "rank":
-            values = rankdata(values) / len(values)
+        values = fit_labels(values, self.target)
         started = time.perf_counter()
         model = self._new_predictor().fit(features[indices], values)
         fitted = time.perf_counter()
