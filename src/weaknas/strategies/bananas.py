@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
+from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies.base import Strategy, Suggestion
-from weaknas.strategies.targets import check_target, fit_labels
+from weaknas.strategies.base import Suggestion
+from weaknas.strategies.fitted import PredictorStrategy
 
 
-class BananasLike(Strategy):
+class BananasLike(PredictorStrategy):
     """Ensemble + independent Thompson sampling over mutations of the best architectures."""
 
     def __init__(
@@ -35,19 +35,14 @@ class BananasLike(Strategy):
         encoding: str | None = None,
         target: str = "rank",
     ) -> None:
-        super().__init__(space, seed)
+        super().__init__(space, seed, predictor, encoding, target)
         if min(n_init, batch_size, n_models, n_candidates, n_parents) < 1:
             raise ValueError("n_init, batch_size, n_models, n_candidates, n_parents must be >= 1")
-        make_predictor(predictor)
         self.n_init = n_init
         self.batch_size = batch_size
         self.n_models = n_models
         self.n_candidates = n_candidates
         self.n_parents = n_parents
-        self.predictor = predictor
-        self.encoding = encoding or space.search_encoding
-        space.encode(self.encoding)
-        self.target = check_target(target)
 
     def next_batch_size(self) -> int:
         proposed = int(self._seen.sum())
@@ -60,12 +55,12 @@ class BananasLike(Strategy):
         candidates = self._candidates(indices, values)
         if len(candidates) < count:
             return self.random_unseen(count)
-        features = self.space.encode(self.encoding)
-        labels = fit_labels(values, self.target)
+        features = self.features
+        labels = self._labels(values)
         predictions = np.empty((self.n_models, len(candidates)))
         for m in range(self.n_models):
             rows = self.rng.integers(len(indices), size=len(indices))  # bootstrap
-            model = make_predictor(self.predictor, int(self.rng.integers(2**31 - 1)))
+            model = self._new_predictor()
             model.fit(features[indices[rows]], labels[rows])
             predictions[m] = model.predict(features[candidates])
         mean, spread = predictions.mean(axis=0), predictions.std(axis=0)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
+from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies.base import Strategy, Suggestion
-from weaknas.strategies.targets import check_target, fit_labels
+from weaknas.strategies.base import Suggestion
+from weaknas.strategies.fitted import PredictorStrategy
 
 
-class SinglePredictor(Strategy):
+class SinglePredictor(PredictorStrategy):
     """Random ``n_train``, one fit, then the predicted best first (``batch_size`` at a time)."""
 
     def __init__(
@@ -29,16 +29,11 @@ class SinglePredictor(Strategy):
         encoding: str | None = None,
         target: str = "rank",
     ) -> None:
-        super().__init__(space, seed)
+        super().__init__(space, seed, predictor, encoding, target)
         if n_train < 2 or batch_size < 1:
             raise ValueError(f"need n_train >= 2 and batch_size >= 1, got {n_train}, {batch_size}")
-        make_predictor(predictor)  # fail now on an unknown name
         self.n_train = n_train
         self.batch_size = batch_size
-        self.predictor = predictor
-        self.encoding = encoding or space.search_encoding
-        space.encode(self.encoding)
-        self.target = check_target(target)
         self._order: np.ndarray | None = None  # unevaluated architectures, best predicted first
         self._scores: np.ndarray | None = None
         self._next = 0
@@ -62,10 +57,8 @@ class SinglePredictor(Strategy):
 
     def _fit_once(self) -> None:
         indices, values = self.observations()
-        values = fit_labels(values, self.target)
-        features = self.space.encode(self.encoding)
-        model = make_predictor(self.predictor, int(self.rng.integers(2**31 - 1)))
-        model.fit(features[indices], values)
+        features = self.features
+        model = self._new_predictor().fit(features[indices], self._labels(values))
         self._scores = predict_in_chunks(model, features)
         candidates = self.unseen_indices()
         # Random order first, then a stable sort: ties are broken at random.

@@ -12,15 +12,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
+from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.base import Suggestion
+from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.schedules import TopMSchedule
-from weaknas.strategies.targets import check_target, fit_labels
 
 
-class WeakNAS(Strategy):
+class WeakNAS(PredictorStrategy):
     """The WeakNAS strategy (paper defaults for NB201: 10 initial, 10 per step, top-100)."""
 
     def __init__(
@@ -34,18 +34,12 @@ class WeakNAS(Strategy):
         encoding: str | None = None,
         target: str = "value",
     ) -> None:
-        super().__init__(space, seed)
+        super().__init__(space, seed, predictor, encoding, target)
         if n_init < 1 or batch_size < 1:
             raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
         self.n_init = n_init
         self.batch_size = batch_size
         self.top_m = top_m if isinstance(top_m, TopMSchedule) else TopMSchedule(top_m, top_m)
-        if isinstance(predictor, str):
-            make_predictor(predictor)  # fail now on an unknown name, not mid-search
-        self.predictor = predictor
-        self.target = check_target(target)
-        self.encoding = encoding or space.search_encoding
-        space.encode(self.encoding)  # fail now on an unknown encoding, and build it once
         self.n_fits = 0
         self.fit_seconds = 0.0
         self.rank_seconds = 0.0
@@ -54,19 +48,13 @@ class WeakNAS(Strategy):
         proposed = int(self._seen.sum())
         return self.n_init - proposed if proposed < self.n_init else self.batch_size
 
-    def _new_predictor(self) -> WeakPredictor:
-        predictor_seed = int(self.rng.integers(2**31 - 1))
-        if isinstance(self.predictor, str):
-            return make_predictor(self.predictor, predictor_seed)
-        return self.predictor(predictor_seed)
-
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
         if self._seen.sum() < self.n_init or len(indices) < 2:  # the random initial design
             return self.random_unseen(count)
 
-        features = self.space.encode(self.encoding)
-        values = fit_labels(values, self.target)
+        features = self.features
+        values = self._labels(values)
         started = time.perf_counter()
         model = self._new_predictor().fit(features[indices], values)
         fitted = time.perf_counter()
