@@ -12,6 +12,7 @@ from weaknas.errors import DataFileError
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.runner import SearchConfig, run_search
 from weaknas.strategies import STRATEGIES
+from weaknas.strategies.targets import TARGETS
 
 
 def _add_search_options(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +52,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         default=None,
-        choices=("value", "rank"),
+        choices=TARGETS,
         help="fit the predictor to the observed values or to their ranks (default: rank; "
         "it needed fewer queries to the optimum on every benchmark measured)",
     )
