@@ -3,7 +3,7 @@ import pytest
 from scipy.stats import spearmanr
 from sklearn.base import clone
 
-from weaknas.predictors import PREDICTORS, MLPPredictor, make_predictor
+from weaknas.predictors import PREDICTORS, LGBMPredictor, MLPPredictor, make_predictor
 from weaknas.spaces import NB201Space
 
 
@@ -59,3 +59,18 @@ def test_paper_mlp_configuration():
     X, _, train, y_train = _toy_problem(n_train=20)
     quick = clone(paper).set_params(epochs=2)
     assert np.isfinite(quick.fit(X[train], y_train).predict(X[:100])).all()
+
+
+@pytest.mark.parametrize("n_train", [10, 300])
+def test_lookup_tables_equal_lightgbm_exactly(n_train):
+    """Whole-space ranking uses compiled tables; they must give LightGBM's numbers."""
+    rng = np.random.default_rng(5)
+    features = rng.integers(0, 4, size=(5000, 20)).astype(np.uint8)
+    labels = features[:, :5].sum(axis=1) * 1.0 + rng.normal(0, 0.3, len(features))
+    model = LGBMPredictor(random_state=2).fit(features[:n_train], labels[:n_train])
+    assert model.tables_ is not None
+    from_tables = model.predict(features)  # integer rows above the threshold: tables
+    from_lightgbm = model.booster_.predict(features.astype(np.float32))
+    np.testing.assert_array_equal(from_tables, from_lightgbm)
+    # few rows skip the tables; same numbers
+    np.testing.assert_array_equal(model.predict(features[:50]), from_lightgbm[:50])

@@ -20,6 +20,10 @@ class LGBMPredictor(WeakPredictor):
     ``deterministic`` make the result the same on every machine for one seed.
     """
 
+    # Compiling lookup tables costs about a millisecond; it pays off only when ranking
+    # many rows (a whole space), not for a few candidates.
+    TABLE_MIN_ROWS = 2000
+
     def __init__(
         self,
         n_estimators: int = 30,
@@ -59,14 +63,22 @@ class LGBMPredictor(WeakPredictor):
         }
         data = lgb.Dataset(X, label=y, params={"verbosity": -1, "min_data_in_bin": 1})
         self.booster_ = lgb.train(params, data, num_boost_round=self.n_estimators)
-        self.tables_ = TreeTables.compile(self.booster_)
+        self._tables: TreeTables | None | bool = False  # compiled on first large predict
         return self
 
     def predict(self, X) -> np.ndarray:
         X = np.asarray(X)
-        if self.tables_ is not None and np.issubdtype(X.dtype, np.integer):
-            return self.tables_.predict(X)
+        if np.issubdtype(X.dtype, np.integer) and len(X) >= self.TABLE_MIN_ROWS:
+            if self.tables_ is not None:
+                return self.tables_.predict(X)
         return self.booster_.predict(np.asarray(X, dtype=np.float32), num_threads=self.n_jobs)
+
+    @property
+    def tables_(self) -> TreeTables | None:
+        """The fitted trees as lookup tables (None if some tree cannot be one)."""
+        if self._tables is False:
+            self._tables = TreeTables.compile(self.booster_)
+        return self._tables
 
 
 class TreeTables:
@@ -95,15 +107,21 @@ class TreeTables:
             if not cls._collect(root, conditions) or len(conditions) > cls.MAX_CONDITIONS:
                 return None
             table = np.empty(2 ** len(conditions))
-            for pattern in range(len(table)):
-                node = root
-                while "leaf_value" not in node:
-                    key = (node["split_feature"], node["threshold"])
-                    goes_left = (pattern >> conditions.index(key)) & 1
-                    node = node["left_child"] if goes_left else node["right_child"]
-                table[pattern] = node["leaf_value"]
+            patterns = np.arange(len(table))
+            cls._fill(root, conditions, patterns, np.ones(len(table), dtype=bool), table)
             trees.append((conditions, table))
         return cls(trees)
+
+    @staticmethod
+    def _fill(node: dict, conditions, patterns, reaches: np.ndarray, table: np.ndarray) -> None:
+        """Write each leaf's value at the patterns whose conditions lead to it."""
+        if "leaf_value" in node:
+            table[reaches] = node["leaf_value"]
+            return
+        bit = conditions.index((node["split_feature"], node["threshold"]))
+        goes_left = ((patterns >> bit) & 1).astype(bool)
+        TreeTables._fill(node["left_child"], conditions, patterns, reaches & goes_left, table)
+        TreeTables._fill(node["right_child"], conditions, patterns, reaches & ~goes_left, table)
 
     @staticmethod
     def _collect(node: dict, conditions: list[tuple[int, float]]) -> bool:
