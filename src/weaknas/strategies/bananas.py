@@ -69,13 +69,14 @@ class BananasLike(PredictorStrategy):
         return [Suggestion(int(candidates[i]), float(mean[i])) for i in best]
 
     def _candidates(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Unseen mutations of the best evaluated architectures (deduplicated)."""
+        """Up to ``n_candidates`` unseen one-edit mutations of the best evaluated architectures.
+
+        Drawn from the parents' whole unseen neighbourhood at once: drawing mutations one
+        at a time wastes most draws on repeats once the neighbourhood is mostly evaluated.
+        """
         parents = indices[np.argsort(-values)[: self.n_parents]]
-        found: set[int] = set()
-        for _ in range(20 * self.n_candidates):
-            if len(found) >= self.n_candidates:
-                break
-            child = self.space.mutate(int(self.rng.choice(parents)), self.rng)
-            if not self._seen[child]:
-                found.add(child)
-        return np.array(sorted(found), dtype=np.int64)
+        pool = {n for p in parents for n in self.space.neighbours(int(p))}
+        unseen = np.array(sorted(n for n in pool if not self._seen[n]), dtype=np.int64)
+        if len(unseen) <= self.n_candidates:
+            return unseen
+        return np.sort(self.rng.choice(unseen, size=self.n_candidates, replace=False))
