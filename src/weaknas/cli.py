@@ -12,6 +12,7 @@ from weaknas.errors import DataFileError
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.runner import SearchConfig, run_search
 from weaknas.strategies import STRATEGIES
+from weaknas.strategies.acquisition import ACQUISITIONS
 from weaknas.strategies.targets import TARGETS
 
 
@@ -55,6 +56,21 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         choices=TARGETS,
         help="fit the predictor to the observed values or to their ranks (default: rank; "
         "it needed fewer queries to the optimum on every benchmark measured)",
+    )
+    parser.add_argument(
+        "--acquisition",
+        default="uniform",
+        choices=ACQUISITIONS,
+        help="how weaknas picks from its predictions: uniform from the top-M (the "
+        "paper's; default), greedy top-N, or over an ensemble: ei (expected improvement), "
+        "ucb (upper confidence bound), ts (Thompson sampling)",
+    )
+    parser.add_argument(
+        "--n-models",
+        type=int,
+        default=None,
+        help="predictors per step; more than 1 fits an ensemble on bootstrap resamples "
+        "(default: 5 for ei/ucb/ts and bananas, else 1)",
     )
     parser.add_argument(
         "--deterministic",
@@ -121,6 +137,8 @@ def _config(args: argparse.Namespace) -> SearchConfig:
         top_m=args.top_m,
         encoding=args.encoding,
         target=args.target,
+        acquisition=args.acquisition,
+        n_models=args.n_models,
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
     )

@@ -17,7 +17,7 @@ def _toy_problem(n_train=300, seed=0):
     return X, y, train, y[train] + rng.normal(scale=0.1, size=n_train)
 
 
-@pytest.mark.parametrize("name", ["lgbm", "rf", "mlp"])
+@pytest.mark.parametrize("name", ["lgbm", "xgb", "rf", "mlp"])
 def test_predictors_rank_a_learnable_target(name):
     X, y, train, y_train = _toy_problem()
     model = make_predictor(name, random_state=1).fit(X[train], y_train)
@@ -26,7 +26,7 @@ def test_predictors_rank_a_learnable_target(name):
     assert spearmanr(predicted, y).statistic > 0.85
 
 
-@pytest.mark.parametrize("name", ["lgbm", "rf", "mlp"])
+@pytest.mark.parametrize("name", ["lgbm", "xgb", "rf", "mlp"])
 def test_predictors_are_deterministic_for_a_seed(name):
     X, _, train, y_train = _toy_problem(n_train=50)
     a = make_predictor(name, random_state=3).fit(X[train], y_train).predict(X[:500])
@@ -34,7 +34,7 @@ def test_predictors_are_deterministic_for_a_seed(name):
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("name", ["lgbm", "rf", "mlp"])
+@pytest.mark.parametrize("name", ["lgbm", "xgb", "rf", "mlp"])
 def test_predictors_fit_tiny_training_sets(name):
     X, _, train, y_train = _toy_problem(n_train=10)
     predicted = make_predictor(name).fit(X[train], y_train).predict(X)

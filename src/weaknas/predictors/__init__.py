@@ -8,9 +8,11 @@ from weaknas.predictors.base import WeakPredictor
 from weaknas.predictors.forest import RandomForestPredictor
 from weaknas.predictors.gbdt import LGBMPredictor
 from weaknas.predictors.mlp import MLPPredictor
+from weaknas.predictors.xgb import XGBPredictor
 
 PREDICTORS: dict[str, Callable[[int], WeakPredictor]] = {
     "lgbm": lambda seed: LGBMPredictor(random_state=seed),
+    "xgb": lambda seed: XGBPredictor(random_state=seed),
     "rf": lambda seed: RandomForestPredictor(random_state=seed),
     "mlp": lambda seed: MLPPredictor(random_state=seed),
     "mlp-paper": lambda seed: MLPPredictor.paper(random_state=seed),
@@ -32,5 +34,6 @@ __all__ = [
     "MLPPredictor",
     "RandomForestPredictor",
     "WeakPredictor",
+    "XGBPredictor",
     "make_predictor",
 ]

@@ -68,9 +68,9 @@ class LGBMPredictor(WeakPredictor):
 
     def predict(self, X) -> np.ndarray:
         X = np.asarray(X)
-        if np.issubdtype(X.dtype, np.integer) and len(X) >= self.TABLE_MIN_ROWS:
-            if self.tables_ is not None:
-                return self.tables_.predict(X)
+        large_integer = np.issubdtype(X.dtype, np.integer) and len(X) >= self.TABLE_MIN_ROWS
+        if large_integer and self.tables_ is not None:
+            return self.tables_.predict(X)
         return self.booster_.predict(np.asarray(X, dtype=np.float32), num_threads=self.n_jobs)
 
     @property

@@ -17,6 +17,7 @@ from weaknas.strategies import (
     TopMSchedule,
     WeakNAS,
 )
+from weaknas.strategies.acquisition import NEEDS_ENSEMBLE, check_acquisition
 from weaknas.strategies.targets import check_target
 
 # Settings resolved per benchmark when not given. n_init: the paper's. target: ranks,
@@ -44,6 +45,10 @@ class SearchConfig:
     top_m: str = "100"
     encoding: str | None = None  # None: the space's search encoding
     target: str | None = None  # fit to observed values or their ranks; None: per benchmark
+    # How WeakNAS picks from its predictions (strategies.acquisition.ACQUISITIONS) and
+    # how many predictors it fits per step; None: 5 for ei/ucb/ts (and bananas), else 1.
+    acquisition: str = "uniform"
+    n_models: int | None = None
     deterministic: bool = False
     # Stop once the benchmark's optimum is evaluated: saves compute in studies that only
     # measure queries to the optimum. The strategy never learns of it.
@@ -55,6 +60,8 @@ class SearchConfig:
             defaults["target"] = "value"  # no predictor, no choice of target to make
         if self.strategy == "single-predictor":
             defaults["n_init"] = 10 * defaults["n_init"]  # its one training set
+        ensemble = self.strategy == "bananas" or self.acquisition in NEEDS_ENSEMBLE
+        defaults["n_models"] = 5 if ensemble else 1
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)  # frozen: resolve once, here
@@ -72,6 +79,10 @@ class SearchConfig:
             )
         TopMSchedule.parse(self.top_m, self.budget)  # fail early on a bad schedule
         check_target(self.target)
+        if self.strategy == "weaknas":
+            check_acquisition(self.acquisition, self.n_models)
+        elif self.acquisition != "uniform":
+            raise ValueError(f"acquisition applies to the weaknas strategy, not {self.strategy}")
 
     def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
         if self.strategy == "random":
@@ -86,6 +97,7 @@ class SearchConfig:
                 seed=seed,
                 n_init=self.n_init,
                 batch_size=self.batch_size,
+                n_models=self.n_models,
                 predictor=self.predictor,
                 encoding=self.encoding,
                 target=self.target,
@@ -113,6 +125,8 @@ class SearchConfig:
             predictor=self.predictor,
             encoding=self.encoding,
             target=self.target,
+            n_models=self.n_models,
+            acquisition=self.acquisition,
         )
 
     def as_dict(self) -> dict:
@@ -126,4 +140,6 @@ class SearchConfig:
         top_m = "" if self.top_m == "100" else f", top-{self.top_m}"
         encoding = "" if self.encoding is None else f", {self.encoding}"
         target = "" if self.target == "rank" else f", {self.target} target"
-        return f"weaknas[{self.predictor}{encoding}{top_m}{target}]"
+        acquisition = "" if self.acquisition == "uniform" else f", {self.acquisition}"
+        ensemble = "" if self.n_models == 1 else f" x{self.n_models}"
+        return f"weaknas[{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}]"

@@ -15,6 +15,7 @@ import numpy as np
 
 from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.acquisition import thompson_draws
 from weaknas.strategies.base import Suggestion
 from weaknas.strategies.fitted import PredictorStrategy
 
@@ -64,7 +65,7 @@ class BananasLike(PredictorStrategy):
             model.fit(features[indices[rows]], labels[rows])
             predictions[m] = model.predict(features[candidates])
         mean, spread = predictions.mean(axis=0), predictions.std(axis=0)
-        draws = self.rng.normal(mean, spread + 1e-12)  # independent Thompson sampling
+        draws = thompson_draws(mean, spread, self.rng)
         best = np.argsort(-draws)[:count]
         return [Suggestion(int(candidates[i]), float(mean[i])) for i in best]
 

@@ -36,6 +36,9 @@ class Strategy(ABC):
         self._told_value: list[float] = []
         self._pending: set[int] = set()
         self._seen = np.zeros(space.size, dtype=bool)  # evaluated or pending
+        # The latest prediction for every architecture, for diagnostics (rank correlation
+        # with the truth, the paper's optimistic metric); None if the strategy has none.
+        self.latest_scores: np.ndarray | None = None
 
     # --- the protocol --------------------------------------------------------------------
     def ask(self, max_count: int | None = None) -> list[Suggestion]:

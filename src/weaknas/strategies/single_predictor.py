@@ -59,7 +59,7 @@ class SinglePredictor(PredictorStrategy):
         indices, values = self.observations()
         features = self.features
         model = self._new_predictor().fit(features[indices], self._labels(values))
-        self._scores = predict_in_chunks(model, features)
+        self._scores = self.latest_scores = predict_in_chunks(model, features)
         candidates = self.unseen_indices()
         # Random order first, then a stable sort: ties are broken at random.
         shuffled = self.rng.permutation(candidates)

@@ -3,6 +3,11 @@
 Each iteration fits a fresh predictor on every (architecture, observed value) pair,
 scores every unevaluated architecture, and samples the next batch uniformly from the
 predicted top-M. The region the predictor must rank shrinks as the search sharpens.
+
+Variants (the paper's and its code's): an ensemble of ``n_models`` predictors, each
+fitted on a bootstrap resample, and an acquisition over the ensemble: greedy top-N by
+mean, expected improvement, upper confidence bound or Thompson sampling, each taking
+the N best unevaluated architectures by its score (see ``acquisition``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ import numpy as np
 from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.acquisition import (
+    check_acquisition,
+    expected_improvement,
+    thompson_draws,
+    upper_confidence_bound,
+)
 from weaknas.strategies.base import Suggestion
 from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.schedules import TopMSchedule
@@ -33,8 +44,12 @@ class WeakNAS(PredictorStrategy):
         predictor: str | Callable[[int], WeakPredictor] = DEFAULT_PREDICTOR,
         encoding: str | None = None,
         target: str = "value",
+        n_models: int = 1,
+        acquisition: str = "uniform",
     ) -> None:
         super().__init__(space, seed, predictor, encoding, target)
+        self.acquisition = check_acquisition(acquisition, n_models)
+        self.n_models = n_models
         if n_init < 1 or batch_size < 1:
             raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
         self.n_init = n_init
@@ -54,22 +69,53 @@ class WeakNAS(PredictorStrategy):
             return self.random_unseen(count)
 
         features = self.features
-        values = self._labels(values)
+        labels = self._labels(values)
         started = time.perf_counter()
-        model = self._new_predictor().fit(features[indices], values)
+        models = self._fit_models(features[indices], labels)
         fitted = time.perf_counter()
         candidates = self.unseen_indices()
         # Scoring the whole space (evaluated cells too) avoids copying the candidate rows,
         # which costs more than the few extra predictions on large spaces.
-        scores = predict_in_chunks(model, features)[candidates]
+        predictions = [predict_in_chunks(model, features) for model in models]
+        mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
+        self.latest_scores = mean
+        scores = mean[candidates]
+        if self.acquisition == "uniform":
+            chosen = self._uniform_from_top_m(scores, count, len(indices))
+        else:
+            spread = np.std(predictions, axis=0)[candidates] if len(models) > 1 else None
+            chosen = self._best_by_acquisition(scores, spread, labels.max(), count)
         self.fit_seconds += fitted - started
         self.rank_seconds += time.perf_counter() - fitted
-        self.n_fits += 1
+        self.n_fits += len(models)
+        return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
 
-        m = min(max(self.top_m(len(indices)), count), len(candidates))
+    def _fit_models(self, X: np.ndarray, labels: np.ndarray) -> list[WeakPredictor]:
+        """One predictor on all data, or an ensemble of bootstrap-resampled ones."""
+        if self.n_models == 1:
+            return [self._new_predictor().fit(X, labels)]
+        models = []
+        for _ in range(self.n_models):
+            rows = self.rng.integers(len(labels), size=len(labels))
+            models.append(self._new_predictor().fit(X[rows], labels[rows]))
+        return models
+
+    def _uniform_from_top_m(self, scores: np.ndarray, count: int, n_told: int) -> np.ndarray:
+        m = min(max(self.top_m(n_told), count), len(scores))
         # Shuffle first so that ties (tree models predict many equal values) are broken
         # at random rather than by index order.
-        shuffled = self.rng.permutation(len(candidates))
+        shuffled = self.rng.permutation(len(scores))
         top = shuffled[np.argpartition(-scores[shuffled], m - 1)[:m]]
-        chosen = self.rng.choice(top, size=count, replace=False)
-        return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
+        return self.rng.choice(top, size=count, replace=False)
+
+    def _best_by_acquisition(self, mean, spread, best_label: float, count: int) -> np.ndarray:
+        if self.acquisition == "greedy":
+            value = mean
+        elif self.acquisition == "ei":
+            value = expected_improvement(mean, spread, best_label)
+        elif self.acquisition == "ucb":
+            value = upper_confidence_bound(mean, spread)
+        else:  # "ts"
+            value = thompson_draws(mean, spread, self.rng)
+        shuffled = self.rng.permutation(len(mean))  # random tie-breaking, as above
+        return shuffled[np.argsort(-value[shuffled], kind="stable")[:count]]
