@@ -13,8 +13,10 @@ from tqdm.auto import tqdm
 from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.runner.config import SearchConfig
 from weaknas.runner.evaluators import TabularEvaluator
+from weaknas.runner.iterations import PredictorDiagnostics, iteration_table
 from weaknas.runner.output import (
     EVALUATIONS,
+    ITERATIONS,
     SUMMARY,
     RunLog,
     library_versions,
@@ -28,6 +30,7 @@ from weaknas.strategies.base import Strategy
 class RunResult:
     evaluations: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    iterations: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_search(
@@ -40,8 +43,9 @@ def run_search(
 ) -> RunResult:
     """Run one search on a tabular benchmark until ``config.budget`` distinct queries.
 
-    Writes ``evaluations.jsonl`` as it goes and ``evaluations.parquet`` plus
-    ``summary.json`` at the end when ``out_dir`` is given. ``strategy`` overrides the
+    Writes ``evaluations.jsonl`` as it goes and ``evaluations.parquet``,
+    ``iterations.parquet`` (see ``iteration_table``) and ``summary.json`` at the end
+    when ``out_dir`` is given. ``strategy`` overrides the
     one ``config`` describes (for strategies outside the built-in set).
     """
     if strategy is None:
@@ -54,6 +58,8 @@ def run_search(
         log = RunLog(out)
 
     rows: list[dict] = []
+    diagnose = PredictorDiagnostics(benchmark)
+    diagnostics: list[dict] = []
     started = time.perf_counter()
     bar = tqdm(total=config.budget, disable=not progress, unit="query", desc=benchmark.name)
     try:
@@ -63,6 +69,7 @@ def run_search(
             if not batch:
                 break  # the space is exhausted
             iteration += 1
+            diagnostics.append(diagnose(strategy.latest_scores))
             batch_rows = []
             for suggestion in batch:
                 result = evaluate(suggestion.index)
@@ -95,11 +102,13 @@ def run_search(
     wall = time.perf_counter() - started
 
     evaluations = pd.DataFrame(rows)
+    iterations = iteration_table(evaluations, diagnostics, benchmark)
     summary = summarize(benchmark, config, seed, evaluations, wall, strategy)
     if out is not None:
         write_table(out / EVALUATIONS, evaluations)
-        write_json(out / SUMMARY, summary)
-    return RunResult(evaluations, summary)
+        write_table(out / ITERATIONS, iterations)
+        write_json(out / SUMMARY, summary)  # last: its presence marks a finished run
+    return RunResult(evaluations, summary, iterations)
 
 
 def queries_to_optimum(indices: np.ndarray, optimum: int) -> int | None:

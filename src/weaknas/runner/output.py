@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 EVALUATIONS = "evaluations.parquet"
+ITERATIONS = "iterations.parquet"
 LOG = "evaluations.jsonl"
 SUMMARY = "summary.json"
 

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from weaknas.runner.iterations import best_so_far_row
+
 CHECKPOINTS = (50, 100, 150, 200, 500, 1000)
-
-
-def best_so_far_row(evaluations: pd.DataFrame) -> np.ndarray:
-    """Row position of the best-by-observed architecture after each query (first wins ties)."""
-    observed = evaluations["observed"].to_numpy()
-    running = np.maximum.accumulate(observed)
-    # the row that first reached each running maximum
-    first_hit = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
-    return first_hit[np.searchsorted(first_hit, np.arange(len(observed)), side="right") - 1]
 
 
 def at_checkpoints(

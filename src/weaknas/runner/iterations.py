@@ -1,0 +1,110 @@
+"""Per-iteration metrics of one run: how the search and its predictor progress.
+
+The runner knows the benchmark's table (the strategy never does), so it can score each
+iteration: what the search would pick now, how far that is from the optimum, and how
+well the strategy's current predictor ranks the space. Written as ``iterations.parquet``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import kendalltau
+
+from weaknas.benchmarks.base import TabularBenchmark
+
+TOP_K = 100  # the "good region" the paper's weak predictors are meant to rank well
+WHOLE_SPACE_SAMPLE = 20_000  # larger spaces: whole-space correlation on a fixed sample
+
+
+def best_so_far_row(evaluations: pd.DataFrame) -> np.ndarray:
+    """Row position of the best-by-observed architecture after each query (first wins ties)."""
+    observed = evaluations["observed"].to_numpy()
+    running = np.maximum.accumulate(observed)
+    # the row that first reached each running maximum
+    first_hit = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
+    return first_hit[np.searchsorted(first_hit, np.arange(len(observed)), side="right") - 1]
+
+
+class PredictorDiagnostics:
+    """Rank correlation (Kendall tau) of a strategy's predictions with the true mean
+    validation accuracy, on the true top-100 and on the whole space, plus the
+    predictor's top-1 architecture."""
+
+    def __init__(self, benchmark: TabularBenchmark, top_k: int = TOP_K) -> None:
+        self.truth = benchmark.val_mean
+        self.top = np.argsort(-self.truth, kind="stable")[:top_k]
+        size = len(self.truth)
+        if size <= WHOLE_SPACE_SAMPLE:
+            self.sample = slice(None)
+        else:  # fixed per benchmark, so every run is scored on the same architectures
+            rng = np.random.default_rng(0)
+            self.sample = np.sort(rng.choice(size, WHOLE_SPACE_SAMPLE, replace=False))
+        self._last_scores: np.ndarray | None = None
+        self._last: dict = {}
+
+    def __call__(self, scores: np.ndarray | None) -> dict:
+        if scores is None:
+            return {}
+        if scores is not self._last_scores:  # one predictor may serve many iterations
+            self._last_scores = scores
+            self._last = {
+                "predicted_top1": int(np.argmax(scores)),
+                f"kendall_tau_top{len(self.top)}": _tau(scores[self.top], self.truth[self.top]),
+                "kendall_tau_all": _tau(scores[self.sample], self.truth[self.sample]),
+            }
+        return dict(self._last)
+
+
+def _tau(a: np.ndarray, b: np.ndarray) -> float:
+    if np.ptp(a) == 0:
+        return float("nan")  # a constant prediction ranks nothing
+    return float(kendalltau(a, b).statistic)
+
+
+def iteration_table(
+    evaluations: pd.DataFrame, diagnostics: list[dict], benchmark: TabularBenchmark
+) -> pd.DataFrame:
+    """One row per iteration: the run's state after that iteration's evaluations.
+
+    - ``best_observed``: highest value the search was told so far.
+    - ``pick_val_mean`` / ``pick_test``: mean validation and test accuracy of the
+      best-by-observed architecture (the NASLib/BANANAS convention for reporting).
+    - ``regret``: optimum's mean validation minus the pick's; ``test_regret``: best test
+      accuracy in the space minus the pick's.
+    - ``optimistic_test``: the paper's optimistic metric, the best test accuracy among
+      the evaluated architectures *and* the current predictor's top-1 (evaluated only,
+      for strategies without a predictor). Not a pick a user could make: labelled so.
+    - ``kendall_tau_top100`` / ``kendall_tau_all``: the predictor that chose this
+      iteration's batch, against the truth (NaN without a predictor).
+    """
+    if evaluations.empty:
+        return pd.DataFrame()
+    last_row = evaluations.groupby("iteration", sort=True)["order"].max().to_numpy() - 1
+    picks = best_so_far_row(evaluations)[last_row]
+    val_mean = evaluations["val_mean"].to_numpy(float)
+    test = evaluations["test"].to_numpy(float)
+    observed = evaluations["observed"].to_numpy(float)
+    best_test_so_far = np.fmax.accumulate(test)[last_row]
+    optimum_val = float(benchmark.val_mean[benchmark.optimum_index])
+    best_test = float(np.nanmax(benchmark.test)) if benchmark.has_test else float("nan")
+    table = pd.DataFrame(
+        {
+            "iteration": np.arange(1, len(last_row) + 1),
+            "n_queries": last_row + 1,
+            "best_observed": observed[picks],
+            "pick_val_mean": val_mean[picks],
+            "pick_test": test[picks],
+            "regret": optimum_val - val_mean[picks],
+            "test_regret": best_test - test[picks],
+            "found_optimum": np.maximum.accumulate(
+                evaluations["index"].to_numpy() == benchmark.optimum_index
+            )[last_row],
+        }
+    )
+    top1 = np.array([d.get("predicted_top1", -1) for d in diagnostics[: len(table)]])
+    top1_test = np.where(top1 >= 0, benchmark.test[np.maximum(top1, 0)], np.nan)
+    table["optimistic_test"] = np.fmax(best_test_so_far, top1_test)
+    for column in ("kendall_tau_top100", "kendall_tau_all"):
+        table[column] = [d.get(column, float("nan")) for d in diagnostics[: len(table)]]
+    return table
