@@ -87,3 +87,19 @@ def test_nb101_study_command(tmp_path, capsys, nb101_npz):
     assert sorted(seeds["seed"]) == [0, 1] and (seeds["n_queries"] == 110).all()
     assert "test@100" in (out / "report.md").read_text()
     assert "weaknas[lgbm]" in capsys.readouterr().out
+
+
+def test_study_of_several_strategies_then_report(tmp_path, capsys, nb201_csv):
+    out = tmp_path / "compare"
+    args = ["study", "--data", str(nb201_csv), "--seeds", "2", "--budget", "50", "--quiet"]
+    strategies = ["--strategies", "weaknas,random", "--benchmarks", "nb201-cifar10,nb201-cifar100"]
+    assert main([*args, *strategies, "--out", str(out)]) == 0
+    assert (out / "nb201-cifar100" / "random" / "seeds" / "seed_0001" / "summary.json").is_file()
+    assert main(["report", str(out), "--no-tsne"]) == 0
+    assert "report:" in capsys.readouterr().out
+    assert (out / "figures" / "accuracy_vs_queries.png").is_file()
+    assert not (out / "figures" / "search_dynamics_tsne.png").exists()
+    assert main([*args, "--strategies", "weaknas,annealing", "--out", str(out)]) == 2
+    assert "unknown strategies ['annealing']" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "empty")]) == 2
+    assert "no such study folder" in capsys.readouterr().err

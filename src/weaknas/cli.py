@@ -112,6 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--first-seed", type=int, default=0)
     study.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     study.add_argument("--out", required=True, help="study folder (re-run to resume)")
+    study.add_argument(
+        "--strategies",
+        default=None,
+        help="compare several strategies, comma-separated (e.g. weaknas,random,evolution); "
+        "overrides --strategy",
+    )
+    study.add_argument(
+        "--benchmarks",
+        default=None,
+        help="run on several benchmarks, comma-separated; overrides --benchmark",
+    )
+
+    report = commands.add_parser(
+        "report", help="tables and figures (PNG) of a study folder -> DIR/report.md"
+    )
+    report.add_argument("study", help="a folder written by 'weaknas study'")
+    report.add_argument(
+        "--no-tsne", action="store_true", help="skip the t-SNE search-dynamics map (~1 min)"
+    )
 
     data = commands.add_parser("data", help="convert benchmark data files")
     conversions = data.add_subparsers(dest="conversion", required=True)
@@ -126,8 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace) -> SearchConfig:
-    return SearchConfig(
+def _config(args: argparse.Namespace, **overrides) -> SearchConfig:
+    settings = dict(
         benchmark=args.benchmark,
         strategy=args.strategy,
         budget=args.budget,
@@ -142,6 +161,17 @@ def _config(args: argparse.Namespace) -> SearchConfig:
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
     )
+    return SearchConfig(**{**settings, **overrides})
+
+
+def _names(text: str | None, default: str, allowed, what: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()] if text else [default]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; expected from {sorted(allowed)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{what} listed twice in {text!r}")
+    return names
 
 
 def _fmt(value, digits: int = 2) -> str:
@@ -174,27 +204,49 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _study(args: argparse.Namespace) -> int:
-    from weaknas.study import markdown_table, run_study
+    from weaknas.study import Method, markdown_table, run_studies, run_study
+    from weaknas.study.report import tables_by_benchmark
 
-    config = _config(args)
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
-    load_benchmark(config.benchmark, args.data)  # fail on bad data before starting workers
+    strategies = _names(args.strategies, args.strategy, STRATEGIES, "strategies")
+    benchmarks = _names(args.benchmarks, args.benchmark, BENCHMARKS, "benchmarks")
+    methods = [
+        Method(strategy, _config(args, strategy=strategy, benchmark=benchmark))
+        for benchmark in benchmarks
+        for strategy in strategies
+    ]
+    for benchmark in benchmarks:  # fail on bad data before starting workers
+        load_benchmark(benchmark, args.data)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    table = run_study(
-        config,
-        seeds,
-        args.out,
-        data=args.data,
-        workers=args.workers,
-        progress=not args.quiet and sys.stderr.isatty(),
-    )
-    if not args.quiet:
-        print(markdown_table({config.label: table}))
-        print(
-            f"\nper-seed results: {Path(args.out) / 'seeds.csv'}; report: "
-            f"{Path(args.out) / 'report.md'}; all evaluations: {Path(args.out) / 'runs.parquet'}"
+    progress = not args.quiet and sys.stderr.isatty()
+    out = Path(args.out)
+    if len(methods) == 1:
+        config = methods[0].config
+        table = run_study(
+            config, seeds, out, data=args.data, workers=args.workers, progress=progress
         )
+        text = markdown_table({config.label: table})
+    else:
+        table = run_studies(
+            methods, seeds, out, data=args.data, workers=args.workers, progress=progress
+        )
+        text = tables_by_benchmark(table)
+    if not args.quiet:
+        print(text)
+        print(
+            f"\nper-seed results: {out / 'seeds.parquet'}; all evaluations: "
+            f"{out / 'runs.parquet'}; per iteration: {out / 'iterations.parquet'}; "
+            f"report: {out / 'report.md'} (figures: weaknas report {out})"
+        )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from weaknas.study.figures import build_report
+
+    path = build_report(args.study, tsne=not args.no_tsne)
+    print(f"report: {path}")
     return 0
 
 
@@ -212,7 +264,7 @@ def _data(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"search": _search, "study": _study, "data": _data}
+    commands = {"search": _search, "study": _study, "report": _report, "data": _data}
     try:
         return commands[args.command](args)
     except (DataFileError, ValueError, ImportError) as exc:

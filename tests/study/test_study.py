@@ -73,3 +73,32 @@ def test_studies_from_before_rank_targets_resume_only_as_value_targets(tmp_path)
     path.write_text(json.dumps({"config": old, "data": None}))
     with pytest.raises(ValueError, match="other settings"):
         _check_same_settings(path, SearchConfig(), None)  # the default is now rank
+
+
+def test_studies_of_methods_and_benchmarks_write_tidy_tables_and_resume(nb201_csv, tmp_path):
+    from weaknas.study import Method, run_studies
+
+    methods = [
+        Method(name, SearchConfig(benchmark=benchmark, strategy=strategy, budget=30))
+        for benchmark in ("nb201-cifar10", "nb201-cifar100")
+        for name, strategy in (("weaknas", "weaknas"), ("random", "random"))
+    ]
+    seeds = run_studies(methods, range(2), tmp_path, data=str(nb201_csv), workers=2)
+    assert len(seeds) == 8
+    assert set(seeds.groupby(["benchmark", "method"]).size()) == {2}
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert len(runs) == 8 * 30
+    assert {"method", "benchmark", "seed", "arch", "observed", "test"} <= set(runs.columns)
+    iterations = pd.read_parquet(tmp_path / "iterations.parquet")
+    assert len(iterations) == 8 * 3 and iterations["kendall_tau_all"].notna().any()
+    assert pd.read_parquet(tmp_path / "seeds.parquet").equals(seeds)
+    report = (tmp_path / "report.md").read_text()
+    assert "### nb201-cifar100" in report and "| random |" in report
+    # resuming runs only the missing seeds
+    finished = tmp_path / "nb201-cifar10" / "random" / "seeds" / "seed_0001" / "summary.json"
+    stamp = finished.stat().st_mtime_ns
+    more = run_studies(methods, range(3), tmp_path, data=str(nb201_csv), workers=1)
+    assert finished.stat().st_mtime_ns == stamp
+    assert len(more) == 12
+    with pytest.raises(ValueError, match="unique"):
+        run_studies(methods + methods[:1], range(1), tmp_path)

@@ -9,6 +9,14 @@ import pandas as pd
 
 from weaknas.study.metrics import CHECKPOINTS
 
+QUERIES_NOTE = (
+    "Queries to optimum: distinct architectures evaluated until the one with the highest "
+    "mean validation accuracy was evaluated (statistics over the seeds that found it "
+    "within the budget). Accuracy at N: mean ± std over seeds of the test accuracy of the "
+    "best-by-observed-validation architecture after N queries. Cost: median wall-clock "
+    "seconds of one run (one core)."
+)
+
 
 def queries_stats(table: pd.DataFrame) -> dict[str, float]:
     """Mean, std and median of queries to the optimum over the seeds that found it."""
@@ -30,13 +38,23 @@ def _mean_std(values: pd.Series, digits: int = 2) -> str:
     return f"{v.mean():.{digits}f} ± {v.std(ddof=0):.{digits}f}"
 
 
-def markdown_table(tables: dict[str, pd.DataFrame]) -> str:
-    """One row per method: queries to optimum, then test (or val) accuracy at checkpoints."""
+def _has_values(table: pd.DataFrame, column: str) -> bool:
+    return column in table and pd.to_numeric(table[column], errors="coerce").notna().any()
+
+
+def markdown_table(tables: dict[str, pd.DataFrame], checkpoints=CHECKPOINTS) -> str:
+    """One row per method: queries to optimum, accuracy at checkpoints, cost per run."""
     metric = "test"
-    if all(t.filter(like="test@").isna().all().all() for t in tables.values()):
+    if not any(_has_values(t, "best_test") for t in tables.values()):
         metric = "val_mean"  # no test accuracy in this data source
+    reached = [
+        n for n in checkpoints if any(_has_values(t, f"{metric}@{n}") for t in tables.values())
+    ]
+    checkpoints = reached or checkpoints  # drop query counts beyond every run
+    with_cost = all("wall_seconds" in t for t in tables.values())
     header = ["method", "seeds", "found", "queries to optimum (mean ± std)", "median"]
-    header += [f"{metric}@{n}" for n in CHECKPOINTS]
+    header += [f"{metric}@{n}" for n in checkpoints]
+    header += ["cost (s/run)"] if with_cost else []
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, table in tables.items():
         s = queries_stats(table)
@@ -49,8 +67,10 @@ def markdown_table(tables: dict[str, pd.DataFrame]) -> str:
         ]
         cells += [
             _mean_std(table[f"{metric}@{n}"]) if f"{metric}@{n}" in table else "n/a"
-            for n in CHECKPOINTS
+            for n in checkpoints
         ]
+        if with_cost:
+            cells.append(f"{table['wall_seconds'].median():.2f}")
         lines.append("| " + " | ".join(cells) + " |")
     if metric == "val_mean":
         lines.append(
@@ -60,16 +80,28 @@ def markdown_table(tables: dict[str, pd.DataFrame]) -> str:
     return "\n".join(lines)
 
 
-def write_report(path: Path, tables: dict[str, pd.DataFrame], config) -> None:
-    settings = ", ".join(f"{k}={v}" for k, v in config.as_dict().items())
-    text = (
-        f"# Study: {config.label} on {config.benchmark}\n\n"
-        f"Settings: {settings}\n\n"
-        "Queries to optimum: distinct architectures evaluated until the one with the highest "
-        "mean validation accuracy was evaluated (statistics over the seeds that found it "
-        "within the budget). Accuracy at N: mean ± std over seeds of the test accuracy of the "
-        "best-by-observed-validation architecture after N queries.\n\n"
-        + markdown_table(tables)
-        + "\n"
-    )
-    path.write_text(text)
+def tables_by_benchmark(seeds: pd.DataFrame, checkpoints=CHECKPOINTS) -> str:
+    """A ``markdown_table`` per benchmark of a tidy per-seed table (methods in order)."""
+    sections = []
+    for benchmark, rows in seeds.groupby("benchmark", sort=False):
+        tables = {name: t for name, t in rows.groupby("method", sort=False)}
+        sections.append(f"### {benchmark}\n\n" + markdown_table(tables, checkpoints))
+    return "\n\n".join(sections)
+
+
+def write_report(
+    path: Path,
+    seeds: pd.DataFrame,
+    title: str,
+    config=None,
+    figures: list[tuple[str, str]] = (),
+) -> None:
+    """``report.md``: settings, notes, tables per benchmark, then figures (caption, file)."""
+    parts = [f"# {title}\n"]
+    if config is not None:
+        parts.append("Settings: " + ", ".join(f"{k}={v}" for k, v in config.as_dict().items()))
+    parts.append(QUERIES_NOTE)
+    parts.append(tables_by_benchmark(seeds) if not seeds.empty else "No finished runs yet.")
+    for caption, file_name in figures:
+        parts.append(f"### {caption}\n\n![{caption}]({file_name})")
+    Path(path).write_text("\n\n".join(parts) + "\n")

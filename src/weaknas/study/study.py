@@ -1,4 +1,12 @@
-"""Many seeds of one search setting, in parallel on local cores, resumable by seed."""
+"""Studies: methods x benchmarks x seeds, in parallel on local cores, resumable by seed.
+
+Each (benchmark, method) pair is a folder ``<out>/<benchmark>/<method>/`` holding one
+finished run per seed (``seeds/seed_NNNN``, complete once its ``summary.json`` exists) and
+its ``study.json`` settings; a single-setting study (``run_study``) is such a folder on its
+own. Collecting writes tidy tables, one row per seed, evaluation or iteration, each with
+``method``, ``benchmark`` and ``seed`` columns: ``seeds.parquet`` (and ``seeds.csv``),
+``runs.parquet`` and ``iterations.parquet``.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +22,25 @@ from tqdm.auto import tqdm
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
-from weaknas.runner.output import EVALUATIONS, SUMMARY, write_json, write_table
+from weaknas.runner.output import EVALUATIONS, ITERATIONS, SUMMARY, write_json, write_table
 from weaknas.study.metrics import at_checkpoints
 from weaknas.study.report import write_report
 
 RUNS = "runs.parquet"
 SEEDS = "seeds.csv"
+SEEDS_TABLE = "seeds.parquet"
 STUDY = "study.json"
+SUMMARY_COLUMNS = (
+    "seed",
+    "queries_to_optimum",
+    "n_queries",
+    "best_arch",
+    "best_val_mean",
+    "best_test",
+    "wall_seconds",
+    "fit_seconds",
+    "rank_seconds",
+)
 _cache: dict = {}
 
 
@@ -30,6 +50,17 @@ class StudyPaths:
 
     def seed_dir(self, seed: int) -> Path:
         return self.root / "seeds" / f"seed_{seed:04d}"
+
+
+@dataclass(frozen=True)
+class Method:
+    """One line of a comparison: a name and the settings it runs (benchmark included)."""
+
+    name: str
+    config: SearchConfig
+
+    def folder(self, root: Path) -> Path:
+        return root / self.config.benchmark / self.name
 
 
 def _limit_threads() -> None:
@@ -51,45 +82,32 @@ def _run_one(config: SearchConfig, data: str | None, seed: int, out: str) -> dic
     return run_search(_cache[key], config, seed, out_dir=out).summary
 
 
-def run_study(
-    config: SearchConfig,
-    seeds: Iterable[int],
-    out_dir: str | Path,
-    data: str | None = None,
-    workers: int | None = None,
-    progress: bool = False,
-    on_seed: Callable[[dict], None] | None = None,
-) -> pd.DataFrame:
-    """Run ``config`` for every seed; seeds already finished in ``out_dir`` are kept.
-
-    Returns one row per seed (its summary plus checkpoint metrics) and writes
-    ``seeds.csv``, ``runs.parquet`` (all evaluations, with a ``seed`` column) and
-    ``report.md`` into ``out_dir``.
-    """
-    paths = StudyPaths(Path(out_dir))
-    paths.root.mkdir(parents=True, exist_ok=True)
-    _check_same_settings(paths.root / STUDY, config, data)
-    seeds = list(seeds)
-    todo = [s for s in seeds if not (paths.seed_dir(s) / SUMMARY).is_file()]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+def _run_jobs(
+    jobs: list[tuple[SearchConfig, int, Path]],
+    data: str | None,
+    workers: int | None,
+    progress: bool,
+    on_seed: Callable[[dict], None] | None,
+    total: int,
+    description: str,
+) -> None:
+    """Run (config, seed, folder) jobs on ``workers`` processes (all cores by default)."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     bar = tqdm(
-        total=len(seeds),
-        initial=len(seeds) - len(todo),
-        disable=not progress,
-        unit="seed",
-        desc=f"{config.label} {config.benchmark}",
+        total=total, initial=total - len(jobs), disable=not progress, unit="run", desc=description
     )
     try:
         if workers == 1:
-            for seed in todo:
-                summary = _run_one(config, data, seed, str(paths.seed_dir(seed)))
+            for config, seed, out in jobs:
+                summary = _run_one(config, data, seed, str(out))
                 bar.update()
                 if on_seed:
                     on_seed(summary)
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [
-                    pool.submit(_run_one, config, data, s, str(paths.seed_dir(s))) for s in todo
+                    pool.submit(_run_one, config, data, seed, str(out))
+                    for config, seed, out in jobs
                 ]
                 for future in as_completed(futures):
                     summary = future.result()
@@ -98,7 +116,70 @@ def run_study(
                         on_seed(summary)
     finally:
         bar.close()
-    return collect(paths.root, config, seeds)
+
+
+def run_study(
+    config: SearchConfig,
+    seeds: Iterable[int],
+    out_dir: str | Path,
+    data: str | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    on_seed: Callable[[dict], None] | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Run ``config`` for every seed; seeds already finished in ``out_dir`` are kept.
+
+    Returns one row per seed (its summary plus checkpoint metrics) and writes the tidy
+    tables (module docstring) and a ``report.md`` into ``out_dir``.
+    """
+    paths = StudyPaths(Path(out_dir))
+    paths.root.mkdir(parents=True, exist_ok=True)
+    _check_same_settings(paths.root / STUDY, config, data)
+    seeds = list(seeds)
+    jobs = [
+        (config, s, paths.seed_dir(s)) for s in seeds if not (paths.seed_dir(s) / SUMMARY).is_file()
+    ]
+    label = f"{config.label} {config.benchmark}"
+    _run_jobs(jobs, data, workers, progress, on_seed, len(seeds), label)
+    return collect(paths.root, config, seeds, name=name or config.label)
+
+
+def run_studies(
+    methods: list[Method],
+    seeds: Iterable[int],
+    out_dir: str | Path,
+    data: str | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Every method (each on its own benchmark) for every seed, all in one process pool.
+
+    Finished seeds are kept, so re-running resumes an interrupted study. Returns the
+    per-seed table of all methods; writes each method's folder and, in ``out_dir``, the
+    tidy tables of all of them and ``report.md``.
+    """
+    root = Path(out_dir)
+    keys = [(m.config.benchmark, m.name) for m in methods]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"method names must be unique per benchmark, got {keys}")
+    for method in methods:
+        if not method.name or "/" in method.name or method.name.startswith("."):
+            raise ValueError(f"method name {method.name!r} cannot be a folder name")
+        folder = method.folder(root)
+        folder.mkdir(parents=True, exist_ok=True)
+        _check_same_settings(folder / STUDY, method.config, data)
+    seeds = list(seeds)
+    jobs = [  # seed-major, so the first seeds of every method finish first
+        (m.config, s, StudyPaths(m.folder(root)).seed_dir(s))
+        for s in seeds
+        for m in methods
+        if not (StudyPaths(m.folder(root)).seed_dir(s) / SUMMARY).is_file()
+    ]
+    _run_jobs(jobs, data, workers, progress, None, len(seeds) * len(methods), "study")
+    for method in methods:
+        collect(method.folder(root), method.config, seeds, name=method.name)
+    return combine(root, [method.folder(root) for method in methods])
 
 
 def _check_same_settings(path: Path, config: SearchConfig, data: str | None) -> None:
@@ -124,38 +205,46 @@ def _check_same_settings(path: Path, config: SearchConfig, data: str | None) -> 
     write_json(path, {"config": config.as_dict(), "data": data})
 
 
-def collect(root: Path, config: SearchConfig, seeds: list[int]) -> pd.DataFrame:
-    """Gather finished seeds into ``seeds.csv``, ``runs.parquet`` and ``report.md``."""
+def collect(root: Path, config: SearchConfig, seeds: list[int], name: str) -> pd.DataFrame:
+    """Gather the finished seeds of one study folder into its tidy tables and report."""
     paths = StudyPaths(root)
-    per_seed, runs = [], []
+    per_seed, runs, iterations = [], [], []
+    tags = {"method": name, "benchmark": config.benchmark}
     for seed in seeds:
         summary_file = paths.seed_dir(seed) / SUMMARY
         if not summary_file.is_file():
             continue
         summary = json.loads(summary_file.read_text())
         evaluations = pd.read_parquet(paths.seed_dir(seed) / EVALUATIONS)
-        row = {
-            k: summary[k]
-            for k in (
-                "seed",
-                "queries_to_optimum",
-                "n_queries",
-                "best_arch",
-                "best_val_mean",
-                "best_test",
-                "wall_seconds",
-                "fit_seconds",
-                "rank_seconds",
-            )
-        }
+        row = {**tags, **{k: summary[k] for k in SUMMARY_COLUMNS}}
         exact = summary.get("exact_observations", False)
         found = summary["queries_to_optimum"] is not None
         row.update(at_checkpoints(evaluations, found_optimum_exactly=exact and found))
         per_seed.append(row)
-        runs.append(evaluations.assign(seed=seed))
+        runs.append(evaluations.assign(**tags, seed=seed))
+        iterations_file = paths.seed_dir(seed) / ITERATIONS
+        if iterations_file.is_file():  # runs from before per-iteration metrics have none
+            iterations.append(pd.read_parquet(iterations_file).assign(**tags, seed=seed))
     table = pd.DataFrame(per_seed)
     table.to_csv(root / SEEDS, index=False)
+    write_table(root / SEEDS_TABLE, table)
     if runs:
         write_table(root / RUNS, pd.concat(runs, ignore_index=True))
-    write_report(root / "report.md", {config.label: table}, config)
+    if iterations:
+        write_table(root / ITERATIONS, pd.concat(iterations, ignore_index=True))
+    write_report(root / "report.md", table, title=f"{name} on {config.benchmark}", config=config)
     return table
+
+
+def combine(root: Path, folders: list[Path]) -> pd.DataFrame:
+    """Concatenate the tidy tables of several study folders into ``root``."""
+    combined = {}
+    for file_name in (SEEDS_TABLE, RUNS, ITERATIONS):
+        frames = [pd.read_parquet(f / file_name) for f in folders if (f / file_name).is_file()]
+        combined[file_name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if frames:
+            write_table(root / file_name, combined[file_name])
+    seeds = combined[SEEDS_TABLE]
+    seeds.to_csv(root / SEEDS, index=False)
+    write_report(root / "report.md", seeds, title=f"Study in {root}")
+    return seeds

@@ -1,0 +1,249 @@
+"""``weaknas report``: a study's tables plus matplotlib figures (PNG) in one markdown file.
+
+Figures: accuracy vs queries (mean ± std band per method), box plots of queries to the
+optimum, the predictor's rank correlation per iteration, and a t-SNE map of the space
+with one run's samples by iteration (the paper's "search dynamics" figure).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from weaknas.errors import DataFileError
+from weaknas.runner.output import ITERATIONS
+from weaknas.study.report import write_report
+from weaknas.study.study import RUNS, SEEDS_TABLE, STUDY
+
+FIGURES = "figures"
+TSNE_BACKGROUND = 3000  # architectures drawn from the space behind one run's samples
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise ImportError("figures need matplotlib: pip install 'weaknas[report]'") from exc
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _read(folder: Path, name: str, required: bool = True) -> pd.DataFrame | None:
+    path = folder / name
+    if not path.is_file():
+        if required:
+            raise DataFileError(folder, f"no {name}; is this a folder written by 'weaknas study'?")
+        return None
+    return pd.read_parquet(path)
+
+
+def curves_on_grid(iterations: pd.DataFrame, column: str, grid: np.ndarray) -> pd.DataFrame:
+    """Each run's ``column`` after N queries for N in ``grid`` (NaN outside the run).
+
+    One row per (method, benchmark, seed); a run's value at N is its value after the
+    last iteration that ended at or before N.
+    """
+    rows = []
+    for key, run in iterations.groupby(["method", "benchmark", "seed"], sort=False):
+        n = run["n_queries"].to_numpy()
+        values = run[column].to_numpy(float)
+        at = np.searchsorted(n, grid, side="right") - 1
+        curve = np.where((at >= 0) & (grid <= n[-1]), values[np.maximum(at, 0)], np.nan)
+        rows.append((*key, curve))
+    frame = pd.DataFrame(rows, columns=["method", "benchmark", "seed", "curve"])
+    return frame
+
+
+def _accuracy_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
+    column = "pick_test" if iterations["pick_test"].notna().any() else "pick_val_mean"
+    budget = int(iterations["n_queries"].max())
+    grid = np.unique(np.r_[np.arange(10, budget + 1, 10), budget])
+    curves = curves_on_grid(iterations, column, grid)
+    benchmarks = list(dict.fromkeys(curves["benchmark"]))
+    fig, axes = plt.subplots(1, len(benchmarks), figsize=(5.5 * len(benchmarks), 4.2))
+    axes = np.atleast_1d(axes)
+    for ax, benchmark in zip(axes, benchmarks, strict=True):
+        lows = []
+        for method, runs in curves[curves["benchmark"] == benchmark].groupby("method", sort=False):
+            stacked = np.vstack(runs["curve"].to_numpy())
+            with warnings.catch_warnings():  # grid points no run reached: NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean, std = np.nanmean(stacked, axis=0), np.nanstd(stacked, axis=0)
+            ax.plot(grid, mean, label=f"{method} ({len(runs)})")
+            ax.fill_between(grid, mean - std, mean + std, alpha=0.15)
+            early = mean[grid >= min(100, budget)]
+            if np.isfinite(early).any():
+                lows.append(np.nanmin(early))
+        if lows:
+            top = np.nanmax(np.vstack(curves[curves["benchmark"] == benchmark]["curve"]))
+            ax.set_ylim(min(lows) - 0.3, top + 0.1)
+        ax.set_title(benchmark)
+        ax.set_xlabel("queries (architectures evaluated)")
+        ax.set_ylabel(
+            "test accuracy of best-by-validation (%)"
+            if column == "pick_test"
+            else "mean validation accuracy of best-by-observed (%)"
+        )
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, title="method (seeds)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return "Accuracy vs queries (mean ± std over seeds)"
+
+
+def _queries_figure(plt, seeds: pd.DataFrame, path: Path) -> str:
+    benchmarks = list(dict.fromkeys(seeds["benchmark"]))
+    fig, axes = plt.subplots(1, len(benchmarks), figsize=(5.5 * len(benchmarks), 4.2))
+    axes = np.atleast_1d(axes)
+    for ax, benchmark in zip(axes, benchmarks, strict=True):
+        rows = seeds[seeds["benchmark"] == benchmark]
+        names, data = [], []
+        for method, runs in rows.groupby("method", sort=False):
+            q = pd.to_numeric(runs["queries_to_optimum"], errors="coerce").dropna()
+            names.append(f"{method}\n{len(q)}/{len(runs)} found")
+            data.append(q.to_numpy() if len(q) else np.array([np.nan]))
+        ax.boxplot(data, showmeans=True)
+        ax.set_xticks(range(1, len(names) + 1), names, rotation=45, ha="right", fontsize=8)
+        ax.set_title(benchmark)
+        ax.set_ylabel("queries to the optimum (runs that found it)")
+        ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return "Queries to the optimum (box: quartiles, line: median, triangle: mean)"
+
+
+def _correlation_figure(plt, iterations: pd.DataFrame, path: Path) -> str | None:
+    with_predictor = iterations.groupby(["benchmark", "method"], sort=False)[
+        "kendall_tau_all"
+    ].transform(lambda t: t.notna().any())
+    rows = iterations[with_predictor]
+    if rows.empty:
+        return None
+    benchmarks = list(dict.fromkeys(rows["benchmark"]))
+    fig, axes = plt.subplots(1, len(benchmarks), figsize=(5.5 * len(benchmarks), 4.2))
+    axes = np.atleast_1d(axes)
+    for ax, benchmark in zip(axes, benchmarks, strict=True):
+        for i, (method, runs) in enumerate(
+            rows[rows["benchmark"] == benchmark].groupby("method", sort=False)
+        ):
+            mean = runs.groupby("n_queries")[["kendall_tau_top100", "kendall_tau_all"]].mean()
+            color = f"C{i}"
+            ax.plot(mean.index, mean["kendall_tau_top100"], color=color, label=f"{method} top-100")
+            ax.plot(
+                mean.index, mean["kendall_tau_all"], color=color, ls="--", label="  whole space"
+            )
+        ax.set_title(benchmark)
+        ax.set_xlabel("queries")
+        ax.set_ylabel("Kendall tau, prediction vs truth")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return (
+        "Predictor rank correlation per iteration (mean over seeds): solid on the true "
+        "top-100 architectures, dashed on the whole space"
+    )
+
+
+def _study_data(folder: Path, benchmark: str) -> str | None:
+    """The ``--data`` a study folder's runs of ``benchmark`` used."""
+    for path in sorted(folder.rglob(STUDY)):
+        stored = json.loads(path.read_text())
+        if stored.get("config", {}).get("benchmark") == benchmark:
+            return stored.get("data")
+    return None
+
+
+def _tsne_figure(plt, folder: Path, runs: pd.DataFrame, path: Path) -> str | None:
+    from sklearn.manifold import TSNE
+
+    from weaknas.benchmarks import load_benchmark
+
+    if runs is None or runs.empty:
+        return None
+    predictor_methods = [m for m in dict.fromkeys(runs["method"]) if str(m).startswith("weaknas")]
+    method = predictor_methods[0] if predictor_methods else runs["method"].iloc[0]
+    run = runs[runs["method"] == method]
+    benchmark_name = run["benchmark"].iloc[0]
+    run = run[(run["benchmark"] == benchmark_name) & (run["seed"] == run["seed"].min())]
+    benchmark = load_benchmark(benchmark_name, _study_data(folder, benchmark_name))
+    space = benchmark.space
+    rng = np.random.default_rng(0)
+    background = rng.choice(space.size, min(TSNE_BACKGROUND, space.size), replace=False)
+    sampled = run["index"].to_numpy()
+    points = np.unique(np.r_[background, sampled, benchmark.optimum_index])
+    features = np.asarray(space.encode(space.search_encoding)[points], dtype=np.float32)
+    xy = TSNE(n_components=2, init="pca", random_state=0, perplexity=30).fit_transform(features)
+    where = {int(p): i for i, p in enumerate(points)}
+    fig, ax = plt.subplots(figsize=(7, 6))
+    scatter = ax.scatter(
+        xy[:, 0], xy[:, 1], c=benchmark.val_mean[points], cmap="Greys", s=6, alpha=0.5
+    )
+    fig.colorbar(scatter, ax=ax, label="mean validation accuracy (%)")
+    rows = [where[int(i)] for i in sampled]
+    samples = ax.scatter(
+        xy[rows, 0], xy[rows, 1], c=run["iteration"], cmap="viridis", s=14, edgecolor="none"
+    )
+    fig.colorbar(samples, ax=ax, label="iteration of the search")
+    best = where[benchmark.optimum_index]
+    ax.scatter(xy[best, 0], xy[best, 1], marker="*", s=260, c="red", edgecolor="k", label="optimum")
+    ax.legend(loc="upper right")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"{method} on {benchmark_name}, seed {int(run['seed'].iloc[0])}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return (
+        f"Search dynamics (t-SNE of {space.search_encoding} features; {len(points)} "
+        "architectures: a uniform sample of the space in grey by accuracy, one run's "
+        "samples coloured by iteration)"
+    )
+
+
+def build_report(folder: str | Path, tsne: bool = True) -> Path:
+    """Write ``figures/*.png`` and ``report.md`` (tables + figures) into a study folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataFileError(folder, "no such study folder")
+    seeds = _read(folder, SEEDS_TABLE)
+    iterations = _read(folder, ITERATIONS, required=False)
+    plt = _pyplot()
+    out = folder / FIGURES
+    out.mkdir(exist_ok=True)
+    figures = []
+    if iterations is not None and not iterations.empty:
+        figures.append(
+            (
+                _accuracy_figure(plt, iterations, out / "accuracy_vs_queries.png"),
+                f"{FIGURES}/accuracy_vs_queries.png",
+            )
+        )
+    figures.append(
+        (
+            _queries_figure(plt, seeds, out / "queries_to_optimum.png"),
+            f"{FIGURES}/queries_to_optimum.png",
+        )
+    )
+    if iterations is not None and not iterations.empty:
+        caption = _correlation_figure(plt, iterations, out / "predictor_correlation.png")
+        if caption:
+            figures.append((caption, f"{FIGURES}/predictor_correlation.png"))
+    if tsne:
+        runs = _read(folder, RUNS, required=False)
+        caption = _tsne_figure(plt, folder, runs, out / "search_dynamics_tsne.png")
+        if caption:
+            figures.append((caption, f"{FIGURES}/search_dynamics_tsne.png"))
+    path = folder / "report.md"
+    write_report(path, seeds, title=f"Study report: {folder.name}", figures=figures)
+    return path
