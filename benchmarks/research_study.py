@@ -1,0 +1,118 @@
+"""The research suite's whole comparison: every method x 3 NB201 datasets x 100 seeds.
+
+Protocol (issue 4): noisy queries (one random training seed's validation accuracy), a
+budget of 1,000 distinct architectures, no early stop (accuracy at 500 needs the full
+runs), all methods in one process pool on all local cores. Times each study from an
+empty folder (``--repeats`` for a median), then writes the report with figures and
+copies ``report.md`` and ``figures/`` to ``--docs``.
+
+    python benchmarks/research_study.py --data ../shared/data            # ~30 min, 2 cores
+    python benchmarks/research_study.py --data ../shared/data --seeds 3 --docs ''  # quick look
+    python benchmarks/research_study.py --data ../shared/data --suite variants
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from weaknas.runner import SearchConfig
+from weaknas.study import Method, run_studies
+from weaknas.study.figures import build_report
+
+DATASETS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16")
+SUITES: dict[str, dict[str, dict]] = {
+    # WeakNAS (defaults) and every baseline
+    "methods": {
+        "weaknas": {"strategy": "weaknas"},
+        "random": {"strategy": "random"},
+        "evolution": {"strategy": "evolution"},
+        "local-search": {"strategy": "local-search"},
+        "bananas": {"strategy": "bananas"},
+        "single-predictor": {"strategy": "single-predictor"},
+        "tpe": {"strategy": "tpe"},
+    },
+    # WeakNAS variants: predictors, ensembles and acquisitions, top-M schedule
+    "variants": {
+        "weaknas": {"strategy": "weaknas"},
+        "xgb": {"strategy": "weaknas", "predictor": "xgb"},
+        "rf": {"strategy": "weaknas", "predictor": "rf"},
+        "greedy": {"strategy": "weaknas", "acquisition": "greedy"},
+        "ensemble5": {"strategy": "weaknas", "n_models": 5},
+        "ei": {"strategy": "weaknas", "acquisition": "ei"},
+        "ucb": {"strategy": "weaknas", "acquisition": "ucb"},
+        "ts": {"strategy": "weaknas", "acquisition": "ts"},
+        "topm-decay": {"strategy": "weaknas", "top_m": "100:10"},
+    },
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder (test acc.)")
+    parser.add_argument("--suite", default="methods", choices=sorted(SUITES))
+    parser.add_argument("--methods", default=None, help="subset of the suite, comma-separated")
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--seeds", type=int, default=100)
+    parser.add_argument("--budget", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--repeats", type=int, default=1, help="timed runs from scratch")
+    parser.add_argument("--out", default=None, help="default results/research_<suite>")
+    parser.add_argument("--docs", default=None, help="copy the report here (default docs/<suite>)")
+    args = parser.parse_args()
+
+    suite = SUITES[args.suite]
+    names = args.methods.split(",") if args.methods else list(suite)
+    methods = [
+        Method(name, SearchConfig(benchmark=dataset, budget=args.budget, **suite[name]))
+        for dataset in args.datasets.split(",")
+        for name in names
+    ]
+    out = Path(args.out or f"results/research_{args.suite}")
+    walls = []
+    for repeat in range(args.repeats):
+        if out.exists():
+            shutil.rmtree(out)  # time from scratch: no resumed seeds
+        started = time.perf_counter()
+        seeds = run_studies(methods, range(args.seeds), out, data=args.data, workers=args.workers)
+        walls.append(time.perf_counter() - started)
+        print(f"repeat {repeat + 1}: {len(seeds)} runs in {walls[-1]:.0f} s", flush=True)
+    started = time.perf_counter()
+    report = build_report(out)
+    report_seconds = time.perf_counter() - started
+
+    cost = seeds.groupby("method", sort=False)["wall_seconds"].agg(["median", "sum"])
+    cost.columns = ["median s/run", "total CPU s"]
+    timing = {
+        "suite": args.suite,
+        "runs": len(seeds),
+        "seeds": args.seeds,
+        "budget": args.budget,
+        "study_wall_s": walls,
+        "median_study_wall_s": statistics.median(walls),
+        "report_s": report_seconds,
+        "per_method": cost.round(3).to_dict(orient="index"),
+    }
+    (out / "timing.json").write_text(json.dumps(timing, indent=2) + "\n")
+    print(pd.DataFrame(cost).round(3).to_string())
+    print(json.dumps({k: v for k, v in timing.items() if k != "per_method"}))
+    docs = (
+        Path(f"docs/{args.suite}") if args.docs is None else Path(args.docs) if args.docs else None
+    )
+    if docs is not None:
+        docs.mkdir(parents=True, exist_ok=True)
+        shutil.copy(report, docs / "report.md")
+        shutil.copy(out / "timing.json", docs / "timing.json")
+        shutil.copy(out / "seeds.csv", docs / "seeds.csv")
+        shutil.copytree(out / "figures", docs / "figures", dirs_exist_ok=True)
+        print(f"report copied to {docs}")
+
+
+if __name__ == "__main__":
+    main()
