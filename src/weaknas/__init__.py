@@ -7,4 +7,21 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+_LAZY = {
+    "CategoricalSpace": "weaknas.spaces.categorical",
+    "Search": "weaknas.runner.objective_search",
+    "SearchResult": "weaknas.runner.objective_search",
+    "search": "weaknas.runner.objective_search",
+}
+
+
+def __getattr__(name: str):
+    """Import the public API on first use: ``import weaknas`` stays light for workers."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'weaknas' has no attribute {name!r}")
+
+
+__all__ = ["CategoricalSpace", "Search", "SearchResult", "__version__", "search"]

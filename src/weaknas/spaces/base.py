@@ -25,6 +25,10 @@ class FiniteSpace(ABC):
     def to_string(self, index: int) -> str:
         """The canonical text form of architecture ``index``."""
 
+    def architecture(self, index: int) -> object:
+        """What a user's objective receives for ``index`` (the text form by default)."""
+        return self.to_string(index)
+
     @abstractmethod
     def from_string(self, text: str) -> int:
         """Parse a text form; raises ``ValueError`` naming the bad part."""

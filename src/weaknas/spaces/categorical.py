@@ -100,6 +100,9 @@ class CategoricalSpace(FiniteSpace):
             raise ValueError(f"{self.name}: config {dict(config)} {where}")
         return row
 
+    def architecture(self, index: int) -> Config:
+        return self.config(index)
+
     def to_string(self, index: int) -> str:
         return json.dumps(self.config(index))
 

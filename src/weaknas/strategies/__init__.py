@@ -20,8 +20,42 @@ STRATEGIES = (
     "tpe",
 )
 
+
+def strategy_class(name: str) -> type[Strategy]:
+    """The class behind a strategy name (``STRATEGIES``)."""
+    if name == "tpe":
+        from weaknas.strategies.tpe import TPESearch
+
+        return TPESearch
+    classes = {
+        "weaknas": WeakNAS,
+        "random": RandomSearch,
+        "evolution": RegularizedEvolution,
+        "local-search": LocalSearch,
+        "bananas": BananasLike,
+        "single-predictor": SinglePredictor,
+    }
+    if name not in classes:
+        raise ValueError(f"unknown strategy {name!r}; expected one of {STRATEGIES}")
+    return classes[name]
+
+
+def make_strategy(name: str, space, seed: int = 0, **options) -> Strategy:
+    """A strategy by name, with its own keyword options (checked: a typo is named)."""
+    import inspect
+
+    cls = strategy_class(name)
+    accepted = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "space")]
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        raise ValueError(f"strategy {name!r} has no option(s) {unknown}; it takes {accepted}")
+    return cls(space, seed=seed, **options)
+
+
 __all__ = [
     "STRATEGIES",
+    "make_strategy",
+    "strategy_class",
     "BananasLike",
     "LocalSearch",
     "RandomSearch",

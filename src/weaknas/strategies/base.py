@@ -68,6 +68,15 @@ class Strategy(ABC):
         self._told_index.append(index)
         self._told_value.append(float(value))
 
+    def tell_failure(self, index: int) -> None:
+        """Record that a proposed architecture could not be evaluated (crash, NaN,
+        timeout). It is never proposed again and never used to fit a predictor."""
+        index = self.space.check_index(index)
+        if index not in self._pending:
+            raise ValueError(f"architecture {index} was not proposed or was already told")
+        self._pending.discard(index)
+        self.n_failed = getattr(self, "n_failed", 0) + 1
+
     def tell_many(self, results: Iterable[tuple[int, float]]) -> None:
         for index, value in results:
             self.tell(index, value)

@@ -38,7 +38,10 @@ class LocalSearch(Strategy):
             best = max(told, key=told.get)
             self.current = (best, told[best])
         else:
-            best = max(self._round, key=told.get)
+            evaluated = [i for i in self._round if i in told]  # failed evaluations drop out
+            if not evaluated:
+                return self._restart()
+            best = max(evaluated, key=told.get)
             if self._restarting or told[best] > self.current[1]:
                 self.current = (best, told[best])
             else:

@@ -43,7 +43,7 @@ class WeakNAS(PredictorStrategy):
         top_m: int | TopMSchedule = 100,
         predictor: str | Callable[[int], WeakPredictor] = DEFAULT_PREDICTOR,
         encoding: str | None = None,
-        target: str = "value",
+        target: str = "rank",
         n_models: int = 1,
         acquisition: str = "uniform",
     ) -> None:

@@ -1,0 +1,138 @@
+"""Where objective calls run: in-process, threads, a fresh process per call, or Ray.
+
+``search`` accepts any ``concurrent.futures.Executor``. ``ProcessPerCallExecutor`` is the
+robust choice for real trainings: each evaluation runs in its own process, so a
+``timeout`` can kill it and a crash (segfault, out-of-memory kill) loses only that one
+evaluation.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import traceback
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+
+EXECUTORS = ("inline", "thread", "process", "ray")
+
+
+class EvaluationTimeout(Exception):
+    """The objective ran longer than the timeout and was stopped."""
+
+
+class WorkerDied(Exception):
+    """The process evaluating the objective ended without returning a result."""
+
+
+class ObjectiveError(Exception):
+    """The objective raised; the message carries its traceback from the worker."""
+
+
+class InlineExecutor(Executor):
+    """Runs each call at ``submit`` in the calling thread (no parallelism, no timeout)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+def _call_in_child(connection, fn, args, kwargs) -> None:
+    try:
+        connection.send(("started", None))  # the timeout counts from here, not from spawn
+        result = fn(*args, **kwargs)
+        connection.send(("ok", result))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which records it
+        connection.send(("error", traceback.format_exc()))
+    finally:
+        connection.close()
+
+
+class ProcessPerCallExecutor(Executor):
+    """Each call in a fresh process, at most ``max_workers`` at once, killed after ``timeout``.
+
+    ``start_method`` defaults to ``spawn`` (safe with threads; the objective must be
+    importable, e.g. defined at module level in a script guarded by ``__main__``).
+    """
+
+    enforces_timeout = True
+
+    def __init__(
+        self, max_workers: int | None = None, timeout: float | None = None, start_method="spawn"
+    ) -> None:
+        self.max_workers = max_workers or os.cpu_count() or 1
+        self.timeout = timeout
+        self._context = multiprocessing.get_context(start_method)
+        self._slots = threading.BoundedSemaphore(self.max_workers)
+        self._threads: list[threading.Thread] = []
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        thread = threading.Thread(target=self._run, args=(future, fn, args, kwargs), daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return future
+
+    def _run(self, future: Future, fn, args, kwargs) -> None:
+        with self._slots:
+            if not future.set_running_or_notify_cancel():
+                return
+            receive, send = self._context.Pipe(duplex=False)
+            process = self._context.Process(
+                target=_call_in_child, args=(send, fn, args, kwargs), daemon=True
+            )
+            try:
+                process.start()
+            except Exception as exc:  # noqa: BLE001 - e.g. the objective cannot be pickled
+                future.set_exception(exc)
+                return
+            send.close()
+            try:
+                kind, payload = receive.recv()  # "started", once the objective is loaded
+                if not receive.poll(self.timeout):
+                    process.kill()
+                    future.set_exception(
+                        EvaluationTimeout(f"timed out after {self.timeout:g} s and was killed")
+                    )
+                    return
+                kind, payload = receive.recv()
+            except (EOFError, OSError):
+                process.join()
+                future.set_exception(
+                    WorkerDied(f"worker process died (exit code {process.exitcode})")
+                )
+                return
+            finally:
+                receive.close()
+                if process.is_alive() and future.done():
+                    process.join(5)
+            process.join()
+            if kind == "ok":
+                future.set_result(payload)
+            else:
+                future.set_exception(ObjectiveError(payload))
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+
+def make_executor(name: str, workers: int = 1, timeout: float | None = None) -> Executor:
+    """A built-in executor by name (``EXECUTORS``)."""
+    if name == "inline":
+        return InlineExecutor()
+    if name == "thread":
+        return ThreadPoolExecutor(max_workers=workers)
+    if name == "process":
+        return ProcessPerCallExecutor(max_workers=workers, timeout=timeout)
+    if name == "ray":
+        from weaknas.integrations.ray import RayExecutor
+
+        return RayExecutor(max_workers=workers, timeout=timeout)
+    raise ValueError(f"unknown executor {name!r}; expected one of {EXECUTORS}")

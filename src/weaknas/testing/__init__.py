@@ -1,0 +1,1 @@
+"""Helpers for testing weaknas and code built on it (importable by worker processes)."""

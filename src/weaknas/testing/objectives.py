@@ -1,0 +1,41 @@
+"""Small objectives over ``toy_space()`` that succeed, fail, hang or kill their worker.
+
+They live in the package (not in a test file) so that ``spawn``ed worker processes and
+Ray workers can import them by name.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from weaknas.spaces.categorical import CategoricalSpace
+
+
+def toy_space() -> CategoricalSpace:
+    """8 x 8 x 3 = 192 configurations."""
+    return CategoricalSpace({"a": list(range(8)), "b": list(range(8)), "c": ["x", "y", "z"]})
+
+
+def quadratic(config: dict) -> float:
+    """A smooth objective with its maximum 1.0 at a=6, b=2, c='y'."""
+    return -((config["a"] - 6) ** 2) - (config["b"] - 2) ** 2 + (config["c"] == "y")
+
+
+def slow_quadratic(config: dict) -> float:
+    time.sleep(float(os.environ.get("WEAKNAS_TEST_SLEEP", "0.02")))
+    return quadratic(config)
+
+
+def troublesome(config: dict) -> float:
+    """``quadratic``, except: a=1 raises, a=2 returns NaN, a=3 hangs, a=4 kills its process."""
+    if config["a"] == 1:
+        raise RuntimeError(f"training diverged for {config}")
+    if config["a"] == 2:
+        return float("nan")
+    if config["a"] == 3:
+        time.sleep(3600)
+    if config["a"] == 4:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return quadratic(config)
