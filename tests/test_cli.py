@@ -1,6 +1,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 from weaknas.cli import main
 
@@ -103,3 +104,18 @@ def test_study_of_several_strategies_then_report(tmp_path, capsys, nb201_csv):
     assert "unknown strategies ['annealing']" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "empty")]) == 2
     assert "no such study folder" in capsys.readouterr().err
+
+
+def test_search_with_real_training_and_resume(tmp_path, capsys):
+    pytest.importorskip("torch")
+    out = tmp_path / "digits"
+    args = ["search", "--train", "digits", "--budget", "4", "--epochs", "1", "--n-init", "2"]
+    assert main([*args, "--batch-size", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("val acc") == 4 and "best" in printed
+    table = pd.read_parquet(out / "evaluations.parquet")
+    assert len(table) == 4 and (table["status"] == "ok").all()
+    assert main(["search", "--resume", str(out)]) == 0
+    assert "val acc" not in capsys.readouterr().out  # nothing was evaluated again
+    assert main([*args, "--out", str(out)]) == 2
+    assert "--resume" in capsys.readouterr().err

@@ -105,6 +105,30 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--out", default=None, help="output folder (default runs/BENCHMARK_STRATEGY_seedN)"
     )
+    train = search.add_argument_group(
+        "real training (instead of a benchmark table; needs weaknas[torch])"
+    )
+    train.add_argument(
+        "--train",
+        choices=("digits",),
+        default=None,
+        help="train each architecture: digits = scikit-learn's 8x8 digits, validation "
+        "accuracy is the objective",
+    )
+    train.add_argument("--space", choices=("nb201",), default="nb201", help="cell space")
+    train.add_argument("--epochs", type=int, default=8, help="training epochs per architecture")
+    train.add_argument(
+        "--workers", type=int, default=1, help="evaluations in parallel, one process each"
+    )
+    train.add_argument(
+        "--timeout", type=float, default=None, help="seconds before an evaluation is killed"
+    )
+    train.add_argument(
+        "--resume",
+        default=None,
+        metavar="DIR",
+        help="continue the run in DIR after a crash (its settings are read from DIR)",
+    )
 
     study = commands.add_parser("study", help="run many seeds and tabulate them")
     _add_search_options(study)
@@ -179,6 +203,8 @@ def _fmt(value, digits: int = 2) -> str:
 
 
 def _search(args: argparse.Namespace) -> int:
+    if args.train or args.resume:
+        return _train_search(args)
     config = _config(args)
     out = Path(args.out or f"runs/{config.benchmark}_{config.strategy}_seed{args.seed}")
     benchmark = load_benchmark(config.benchmark, args.data)
@@ -199,6 +225,82 @@ def _search(args: argparse.Namespace) -> int:
             f"{' queries' if q is not None else ''}\n"
             + "".join(f"  note: {n}\n" for n in summary["notes"])
             + f"  results          {out / 'evaluations.parquet'}, {out / 'summary.json'}"
+        )
+    return 0
+
+
+TRAIN_SETTINGS = (
+    "train",
+    "space",
+    "epochs",
+    "strategy",
+    "budget",
+    "seed",
+    "n_init",
+    "batch_size",
+    "workers",
+    "timeout",
+)
+
+
+def _train_search(args: argparse.Namespace) -> int:
+    """``--train``: search NB201 cells by training each one (``weaknas.search``)."""
+    import json
+
+    from weaknas.runner.objective_search import search
+    from weaknas.spaces.nb201 import NB201Space
+    from weaknas.training.digits import DigitsObjective
+
+    if args.resume:
+        out = Path(args.resume)
+        stored = out / "cli.json"
+        if not stored.is_file():
+            raise ValueError(
+                f"{out}: no cli.json; not a folder written by 'weaknas search --train'"
+            )
+        for name, value in json.loads(stored.read_text()).items():
+            setattr(args, name, value)
+    else:
+        out = Path(args.out or f"runs/{args.space}_{args.train}_{args.strategy}_seed{args.seed}")
+        out.mkdir(parents=True, exist_ok=True)
+        if (out / "cli.json").exists():
+            raise ValueError(f"{out}: holds a run already; continue it with --resume {out}")
+        settings = {name: getattr(args, name) for name in TRAIN_SETTINGS}
+        (out / "cli.json").write_text(json.dumps(settings, indent=2) + "\n")
+    options = {}
+    if args.strategy in ("weaknas", "bananas"):
+        options = {"n_init": args.n_init or 10, "batch_size": args.batch_size}
+    objective = DigitsObjective(epochs=args.epochs, seed=args.seed)
+    quiet = args.quiet
+    done = [0]
+
+    def report(trial, outcome) -> None:
+        done[0] += 1
+        if quiet:
+            return
+        result = f"val acc {outcome.value:6.2f}%" if outcome.ok else f"FAILED {outcome.error}"
+        print(f"[{done[0]:>3}] {result}  {outcome.seconds:5.1f} s  {trial.arch}", flush=True)
+
+    result = search(
+        objective,
+        NB201Space(),
+        budget=args.budget,
+        strategy=args.strategy,
+        seed=args.seed,
+        executor="process" if args.workers > 1 or args.timeout else "inline",
+        workers=args.workers,
+        timeout=args.timeout,
+        out_dir=out,
+        resume=bool(args.resume),
+        on_result=report,
+        **options,
+    )
+    if not quiet:
+        print(
+            f"{args.strategy} on nb201 cells trained on {args.train} (seed {args.seed}): "
+            f"{len(result.evaluations)} evaluations ({result.n_failed} failed) in "
+            f"{result.wall_seconds:.0f} s\n  best  {result.best_arch}\n  validation accuracy "
+            f"{_fmt(result.best_value)}%\n  results {out / 'evaluations.parquet'}"
         )
     return 0
 

@@ -108,7 +108,7 @@ class Search:
 
     # --- durable state --------------------------------------------------------------------
     def _fingerprint(self) -> dict:
-        return {**self.settings, "space": repr(self.space), "space_size": self.space.size}
+        return {**self.settings, "space": self.space.fingerprint()}
 
     def _open(self, resume: bool) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -277,6 +277,7 @@ def search(
     out_dir: str | Path | None = None,
     resume: bool = False,
     progress: bool = False,
+    on_result: Callable[[Trial, Outcome], None] | None = None,
     **options,
 ) -> SearchResult:
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures chosen by ``strategy``.
@@ -285,6 +286,7 @@ def search(
     evaluation: enforces ``timeout``, survives crashes), ``"ray"``, or any
     ``concurrent.futures.Executor``. With ``out_dir`` every event is logged durably and
     ``resume=True`` continues a run that was killed, re-running only unfinished evaluations.
+    ``on_result(trial, outcome)`` is called as each evaluation finishes (for progress).
     """
     if budget < 1:
         raise ValueError(f"budget must be >= 1, got {budget}")
@@ -306,7 +308,7 @@ def search(
                 batch = run.ask(budget - len(run.trials))
                 if not batch:
                     break  # the space is used up
-            _evaluate(objective, batch, run, pool, timeout, bar)
+            _evaluate(objective, batch, run, pool, timeout, bar, on_result)
             for trial in batch:  # proposal order: independent of which worker finished first
                 run.tell_recorded(trial)
     finally:
@@ -340,7 +342,7 @@ def search(
     return result
 
 
-def _evaluate(objective, batch: list[Trial], run: Search, pool: Executor, timeout, bar) -> None:
+def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_result) -> None:
     """Evaluate the batch's unfinished trials in parallel; record each as it finishes."""
     submitted = {}
     for trial in batch:
@@ -360,6 +362,8 @@ def _evaluate(objective, batch: list[Trial], run: Search, pool: Executor, timeou
             except Exception as exc:  # noqa: BLE001 - a failed evaluation, recorded
                 outcome = Outcome(None, _error_text(exc), seconds)
             run.record(trial, outcome)
+            if on_result is not None:
+                on_result(trial, outcome)
             bar.update()
             best = run.best()
             if best is not None:
@@ -372,7 +376,10 @@ def _evaluate(objective, batch: list[Trial], run: Search, pool: Executor, timeou
                 future.cancel()
                 waiting.discard(future)
                 error = EvaluationTimeout(f"timed out after {timeout:g} s (left running)")
-                run.record(trial, Outcome(None, _error_text(error), now - start))
+                outcome = Outcome(None, _error_text(error), now - start)
+                run.record(trial, outcome)
+                if on_result is not None:
+                    on_result(trial, outcome)
                 bar.update()
 
 

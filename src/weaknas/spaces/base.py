@@ -25,6 +25,14 @@ class FiniteSpace(ABC):
     def to_string(self, index: int) -> str:
         """The canonical text form of architecture ``index``."""
 
+    def fingerprint(self) -> str:
+        """Name, size and a digest of the features: a resumed run checks it has the same space."""
+        import hashlib
+
+        features = np.ascontiguousarray(self.encode(self.search_encoding))
+        digest = hashlib.sha1(features.tobytes()).hexdigest()[:16]
+        return f"{self.name}:{self.size}:{digest}"
+
     def architecture(self, index: int) -> object:
         """What a user's objective receives for ``index`` (the text form by default)."""
         return self.to_string(index)

@@ -1,0 +1,1 @@
+"""Real training objectives: build a searched architecture and train it (needs PyTorch)."""
