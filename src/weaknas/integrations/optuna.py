@@ -1,0 +1,210 @@
+"""``WeakNASSampler``: WeakNAS as an Optuna sampler over categorical parameters.
+
+    study = optuna.create_study(direction="maximize", sampler=WeakNASSampler(seed=0))
+
+The sampler keeps no state of its own: each trial it reads the study's trials (so many
+workers sharing one RDB or journal storage cooperate), fits a weak predictor on the
+completed ones and samples uniformly from the predicted top-M of the architectures that
+are neither completed, running, failed nor pruned. Categorical parameters present in
+every trial are searched jointly; any other parameter is sampled independently (random
+by default). Each pick is claimed in the trial's system attributes and checked against
+the other workers' claims, so two workers never evaluate the same architecture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+try:
+    import optuna
+    from optuna.distributions import BaseDistribution, CategoricalDistribution
+    from optuna.samplers import BaseSampler, RandomSampler
+    from optuna.search_space import IntersectionSearchSpace
+    from optuna.study import StudyDirection
+    from optuna.trial import FrozenTrial, TrialState
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError("WeakNASSampler needs Optuna: pip install 'weaknas[optuna]'") from exc
+
+from weaknas.predictors import make_predictor
+from weaknas.predictors.base import predict_in_chunks
+from weaknas.spaces.categorical import CategoricalSpace
+from weaknas.strategies.targets import check_target, fit_labels
+
+CLAIM = "weaknas:index"
+MAX_CLAIM_TRIES = 50
+_SEEN_STATES = (
+    TrialState.COMPLETE,
+    TrialState.RUNNING,
+    TrialState.WAITING,
+    TrialState.FAIL,
+    TrialState.PRUNED,
+)
+
+
+class WeakNASSampler(BaseSampler):
+    """WeakNAS on an Optuna study's categorical parameters (single objective).
+
+    ``n_startup_trials`` random architectures first, then each trial samples uniformly
+    from the top ``top_m`` unevaluated architectures under a ``predictor`` fitted to the
+    ``target`` (ranks by default) of the completed trials.
+    """
+
+    def __init__(
+        self,
+        n_startup_trials: int = 10,
+        top_m: int = 100,
+        predictor: str = "lgbm",
+        target: str = "rank",
+        seed: int | None = None,
+        independent_sampler: BaseSampler | None = None,
+        max_enumerate: int = 1_000_000,
+        pool_size: int = 100_000,
+    ) -> None:
+        if n_startup_trials < 1 or top_m < 1:
+            raise ValueError(
+                f"n_startup_trials and top_m must be >= 1, got {n_startup_trials}, {top_m}"
+            )
+        make_predictor(predictor)  # fail now on an unknown name
+        self.n_startup_trials = n_startup_trials
+        self.top_m = top_m
+        self.predictor = predictor
+        self.target = check_target(target)
+        self.seed = seed if seed is not None else int(np.random.SeedSequence().entropy % 2**31)
+        self.max_enumerate = max_enumerate
+        self.pool_size = pool_size
+        self._independent = independent_sampler or RandomSampler(seed=self.seed)
+        self._spaces: dict[tuple, CategoricalSpace] = {}
+        self._search_space = IntersectionSearchSpace(include_pruned=True)
+
+    # --- Optuna's sampler protocol -----------------------------------------------------
+    def reseed_rng(self) -> None:
+        self.seed = int(np.random.SeedSequence().entropy % 2**31)
+        self._independent.reseed_rng()
+
+    def infer_relative_search_space(
+        self, study: optuna.Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        return {
+            name: distribution
+            for name, distribution in self._search_space.calculate(study).items()
+            if isinstance(distribution, CategoricalDistribution) and len(distribution.choices) > 1
+        }
+
+    def sample_relative(
+        self, study: optuna.Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        _single_objective_only(study)
+        categorical = {
+            name: d for name, d in search_space.items() if isinstance(d, CategoricalDistribution)
+        }
+        params = {
+            name: self._independent.sample_independent(study, trial, name, distribution)
+            for name, distribution in search_space.items()
+            if name not in categorical
+        }
+        if categorical:
+            space = self._space(categorical)
+            index = self._pick(study, trial, space)
+            params.update(space.config(index))
+        return params
+
+    def sample_independent(
+        self,
+        study: optuna.Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
+    ) -> Any:
+        _single_objective_only(study)
+        return self._independent.sample_independent(study, trial, param_name, param_distribution)
+
+    # --- WeakNAS on the study's trials ---------------------------------------------------
+    def _space(self, categorical: dict[str, CategoricalDistribution]) -> CategoricalSpace:
+        key = tuple((name, tuple(d.choices)) for name, d in sorted(categorical.items()))
+        if key not in self._spaces:
+            self._spaces[key] = CategoricalSpace(
+                dict(key),
+                max_enumerate=self.max_enumerate,
+                pool_size=self.pool_size,
+                seed=self.seed,
+                name="optuna",
+            )
+        return self._spaces[key]
+
+    def _claim_key(self, space: CategoricalSpace) -> str:
+        return f"{CLAIM}:{space.fingerprint()}"
+
+    def _index_of(self, trial: FrozenTrial, space: CategoricalSpace, key: str) -> int | None:
+        """The architecture a trial evaluates or has claimed (None if it is not in ``space``)."""
+        if key in trial.system_attrs:
+            return int(trial.system_attrs[key])
+        if all(name in trial.params for name in space.names):
+            try:
+                return space.index_of({name: trial.params[name] for name in space.names})
+            except ValueError:
+                return None  # outside the candidate pool of a large space
+        return None
+
+    def _state(self, study, trial, space, key) -> tuple[np.ndarray, list[int], list[float]]:
+        """(seen mask, completed indices, their values to maximise) from the study's trials."""
+        seen = np.zeros(space.size, dtype=bool)
+        indices, values = [], []
+        sign = 1.0 if study.direction == StudyDirection.MAXIMIZE else -1.0
+        for other in study.get_trials(deepcopy=False, states=_SEEN_STATES):
+            if other.number == trial.number:
+                continue
+            index = self._index_of(other, space, key)
+            if index is None:
+                continue
+            seen[index] = True
+            if other.state == TrialState.COMPLETE and np.isfinite(other.value):
+                indices.append(index)
+                values.append(sign * other.value)
+        return seen, indices, values
+
+    def _pick(self, study, trial: FrozenTrial, space: CategoricalSpace) -> int:
+        key = self._claim_key(space)
+        rng = np.random.default_rng([self.seed, trial.number])
+        seen, indices, values = self._state(study, trial, space, key)
+        ranked = self._ranking(space, seen, indices, values, rng)
+        for _ in range(MAX_CLAIM_TRIES):
+            unseen = ranked[~seen[ranked]]
+            if len(unseen) == 0:  # everything evaluated: repeats are all that is left
+                return int(rng.integers(space.size))
+            top = unseen[: max(1, self.top_m)] if len(indices) >= self.n_startup_trials else unseen
+            index = int(rng.choice(top))
+            study._storage.set_trial_system_attr(trial._trial_id, key, index)
+            # Another worker may have claimed the same architecture since we read the
+            # trials. Whoever reads second sees both claims and picks again.
+            if not self._claimed_elsewhere(study, trial, index, key):
+                return index
+            seen[index] = True
+        return index
+
+    def _ranking(self, space, seen, indices, values, rng) -> np.ndarray:
+        """All architectures, best predicted first (random order during start-up)."""
+        if len(indices) < max(self.n_startup_trials, 2):
+            return rng.permutation(space.size)
+        features = space.encode(space.search_encoding)
+        model = make_predictor(self.predictor, int(rng.integers(2**31 - 1)))
+        model.fit(features[indices], fit_labels(np.asarray(values), self.target))
+        scores = predict_in_chunks(model, features)
+        shuffled = rng.permutation(space.size)  # random tie-breaking
+        return shuffled[np.argsort(-scores[shuffled], kind="stable")]
+
+    def _claimed_elsewhere(self, study, trial, index: int, key: str) -> bool:
+        for other in study.get_trials(deepcopy=False, states=_SEEN_STATES):
+            if other.number != trial.number and other.system_attrs.get(key) == index:
+                return True
+        return False
+
+
+def _single_objective_only(study: optuna.Study) -> None:
+    if len(study.directions) > 1:
+        raise ValueError("WeakNASSampler supports single-objective studies only")
+
+
+__all__: Sequence[str] = ("WeakNASSampler",)
