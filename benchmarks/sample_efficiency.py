@@ -22,6 +22,7 @@ import pandas as pd
 
 from weaknas.runner import SearchConfig
 from weaknas.study import run_study
+from weaknas.study.report import frame_to_markdown
 
 # method -> (settings, number of seeds)
 METHODS: dict[str, tuple[dict, int]] = {
@@ -90,18 +91,9 @@ def summarize(table: pd.DataFrame, budget: int) -> dict:
     }
 
 
-def to_markdown(frame: pd.DataFrame) -> str:
-    def cell(v) -> str:
-        return f"{v:.1f}" if isinstance(v, float) else str(v)
-
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
-    return "\n".join(lines)
-
-
 def save_table(rows: list[dict], out: Path) -> None:
     """Write the rows as ``out/table.md`` and print them."""
-    text = to_markdown(pd.DataFrame(rows))
+    text = frame_to_markdown(pd.DataFrame(rows))
     out.mkdir(parents=True, exist_ok=True)
     (out / "table.md").write_text(text + "\n")
     print(text)

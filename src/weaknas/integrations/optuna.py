@@ -9,6 +9,11 @@ are neither completed, running, failed nor pruned. Categorical parameters presen
 every trial are searched jointly; any other parameter is sampled independently (random
 by default). Each pick is claimed in the trial's system attributes and checked against
 the other workers' claims, so two workers never evaluate the same architecture.
+
+Optuna learns a study's parameters from its completed trials, so each worker's first
+trial is sampled parameter by parameter (seeded by trial number: distinct with high
+probability, but not claimed). Pass ``search_space={"name": [choices], ...}`` to search
+jointly from the first trial, which makes duplicates impossible.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class WeakNASSampler(BaseSampler):
         independent_sampler: BaseSampler | None = None,
         max_enumerate: int = 1_000_000,
         pool_size: int = 100_000,
+        search_space: dict[str, Sequence] | None = None,
     ) -> None:
         if n_startup_trials < 1 or top_m < 1:
             raise ValueError(
@@ -78,6 +84,11 @@ class WeakNASSampler(BaseSampler):
         self._independent = independent_sampler or RandomSampler(seed=self.seed)
         self._spaces: dict[tuple, CategoricalSpace] = {}
         self._search_space = IntersectionSearchSpace(include_pruned=True)
+        self._fixed = (
+            {name: CategoricalDistribution(list(c)) for name, c in search_space.items()}
+            if search_space
+            else None
+        )
 
     # --- Optuna's sampler protocol -----------------------------------------------------
     def reseed_rng(self) -> None:
@@ -87,6 +98,8 @@ class WeakNASSampler(BaseSampler):
     def infer_relative_search_space(
         self, study: optuna.Study, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
+        if self._fixed is not None:
+            return dict(self._fixed)
         return {
             name: distribution
             for name, distribution in self._search_space.calculate(study).items()
@@ -119,6 +132,13 @@ class WeakNASSampler(BaseSampler):
         param_distribution: BaseDistribution,
     ) -> Any:
         _single_objective_only(study)
+        if isinstance(param_distribution, CategoricalDistribution) and isinstance(
+            self._independent, RandomSampler
+        ):
+            # Seeded by trial number, so workers starting at once pick different choices.
+            digest = sum(ord(ch) * 31**i for i, ch in enumerate(param_name)) % 2**31
+            rng = np.random.default_rng([self.seed, trial.number, digest])
+            return param_distribution.choices[int(rng.integers(len(param_distribution.choices)))]
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
     # --- WeakNAS on the study's trials ---------------------------------------------------

@@ -89,6 +89,17 @@ def tables_by_benchmark(seeds: pd.DataFrame, checkpoints=CHECKPOINTS) -> str:
     return "\n\n".join(sections)
 
 
+def frame_to_markdown(frame: pd.DataFrame, digits: int = 1) -> str:
+    """A plain markdown table of a data frame (floats to ``digits`` decimals)."""
+
+    def cell(value) -> str:
+        return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * frame.shape[1]]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join(lines)
+
+
 def write_report(
     path: Path,
     seeds: pd.DataFrame,
