@@ -39,3 +39,16 @@ def troublesome(config: dict) -> float:
     if config["a"] == 4:
         os.kill(os.getpid(), signal.SIGKILL)
     return quadratic(config)
+
+
+_nb201 = None
+
+
+def nb201_mean_validation(arch: str) -> float:
+    """NB201 cifar10 mean validation accuracy of an arch string (packaged table)."""
+    global _nb201
+    if _nb201 is None:
+        from weaknas.benchmarks import load_benchmark
+
+        _nb201 = load_benchmark("nb201-cifar10")
+    return float(_nb201.val_mean[_nb201.space.from_string(arch)])

@@ -1,0 +1,103 @@
+"""``RayExecutor``: evaluate objectives on a Ray cluster (``pip install 'weaknas[ray]'``).
+
+    search(objective, space, executor=RayExecutor(address="auto"))   # a running cluster
+    search(objective, space, executor="ray", workers=2)              # local Ray, 2 CPUs
+
+Each evaluation is one Ray task (one CPU, never retried: a worker that dies fails only
+its own evaluation, which the search records and moves past). A ``timeout`` cancels the
+task (force-killing its worker). At most ``max_workers`` tasks are in flight (default:
+the cluster's CPUs), so the timeout starts when a task is dispatched, not while it queues.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import Executor, Future
+
+from weaknas.runner.executors import EvaluationTimeout, ObjectiveError, WorkerDied
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _ray():
+    try:
+        import ray
+    except ImportError as exc:
+        raise ImportError("the Ray executor needs Ray: pip install 'weaknas[ray]'") from exc
+    return ray
+
+
+def _call(fn, args, kwargs):
+    """A streaming task: first says it started (the timeout counts from there), then returns."""
+    yield "started"
+    yield fn(*args, **kwargs)
+
+
+class RayExecutor(Executor):
+    """A ``concurrent.futures.Executor`` over Ray tasks.
+
+    Starts a local Ray with ``max_workers`` CPUs unless Ray is already initialised or an
+    ``address`` is given (``"auto"``: the cluster this machine belongs to).
+    """
+
+    enforces_timeout = True
+
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        timeout: float | None = None,
+        address: str | None = None,
+        num_cpus_per_task: float = 1,
+    ) -> None:
+        ray = _ray()
+        self.timeout = timeout
+        self._started_ray = False
+        if not ray.is_initialized():
+            ray.init(
+                address=address,
+                num_cpus=max_workers if address is None else None,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+            )
+            self._started_ray = True
+        self.max_workers = max_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self._slots = threading.BoundedSemaphore(self.max_workers)
+        self._task = ray.remote(num_cpus=num_cpus_per_task, max_retries=0, num_returns="streaming")(
+            _call
+        )
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        thread = threading.Thread(target=self._run, args=(future, fn, args, kwargs), daemon=True)
+        thread.start()
+        return future
+
+    def _run(self, future: Future, fn, args, kwargs) -> None:
+        with self._slots:
+            if future.set_running_or_notify_cancel():
+                self._wait(_ray(), self._task.remote(fn, args, kwargs), future)
+
+    def _wait(self, ray, stream, future: Future) -> None:
+        try:
+            ray.get(next(stream))  # the worker is up and the objective starts now
+            ready, _ = ray.wait([stream], timeout=self.timeout)
+            if not ready:
+                ray.cancel(stream, force=True)
+                future.set_exception(
+                    EvaluationTimeout(f"timed out after {self.timeout:g} s and was cancelled")
+                )
+                return
+            future.set_result(ray.get(next(stream)))
+        except ray.exceptions.WorkerCrashedError as exc:
+            future.set_exception(WorkerDied(f"Ray worker died: {exc}"))
+        except ray.exceptions.RayTaskError as exc:  # the objective raised: keep its traceback
+            future.set_exception(ObjectiveError(_ANSI.sub("", str(exc))))
+        except Exception as exc:  # noqa: BLE001 - any other Ray failure fails this evaluation
+            future.set_exception(exc)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._started_ray:
+            _ray().shutdown()
+            self._started_ray = False

@@ -1,0 +1,43 @@
+import pytest
+
+ray = pytest.importorskip("ray")
+
+from weaknas import CategoricalSpace, search  # noqa: E402
+from weaknas.integrations.ray import RayExecutor  # noqa: E402
+from weaknas.spaces import NB201Space  # noqa: E402
+from weaknas.testing.objectives import nb201_mean_validation, troublesome  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def ray_executor():
+    """A local Ray with 2 CPUs for this module (started once: it takes seconds)."""
+    executor = RayExecutor(max_workers=2)
+    yield executor
+    executor.shutdown()
+
+
+def test_failures_on_ray_including_a_killed_worker(ray_executor):
+    """a=1 raises, a=2 returns NaN, a=3 hangs past the timeout, a=4 kills its Ray worker."""
+    with_timeout = RayExecutor(max_workers=2, timeout=4)  # joins the running Ray
+    space = CategoricalSpace({"a": [0, 1, 2, 3, 4, 5, 6], "b": list(range(3)), "c": ["x", "y"]})
+    result = search(troublesome, space, budget=14, seed=3, executor=with_timeout, n_init=14)
+    table = result.evaluations
+    assert len(table) == 14 and table["index"].is_unique
+    a = table["arch"].str.extract(r'"a": (\d)')[0].astype(int)
+    errors = table.set_index(a)["error"].astype(str)
+    assert (table.loc[a.isin([0, 5, 6]).to_numpy(), "status"] == "ok").all()
+    assert (table.loc[a.isin([1, 2, 3, 4]).to_numpy(), "status"] == "failed").all()
+    assert {1, 2, 3, 4} <= set(a), "the seed should try every kind of failure"
+    assert errors.loc[[1]].str.contains("training diverged").all()
+    assert errors.loc[[2]].str.contains("returned nan").all()
+    assert errors.loc[[3]].str.contains("timed out after 4 s").all()
+    assert errors.loc[[4]].str.contains("worker died").all()
+
+
+def test_ray_and_in_process_searches_agree(ray_executor):
+    space = NB201Space()
+    on_ray = search(nb201_mean_validation, space, budget=40, seed=5, executor=ray_executor)
+    inline = search(nb201_mean_validation, space, budget=40, seed=5)
+    columns = ["index", "iteration", "value", "status"]
+    assert on_ray.evaluations[columns].equals(inline.evaluations[columns])
+    assert on_ray.best_arch == inline.best_arch
