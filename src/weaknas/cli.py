@@ -279,7 +279,8 @@ def _train_search(args: argparse.Namespace) -> int:
         if quiet:
             return
         result = f"val acc {outcome.value:6.2f}%" if outcome.ok else f"FAILED {outcome.error}"
-        print(f"[{done[0]:>3}] {result}  {outcome.seconds:5.1f} s  {trial.arch}", flush=True)
+        seconds = outcome.info.get("train_seconds", outcome.seconds)  # not time queued
+        print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {trial.arch}", flush=True)
 
     result = search(
         objective,
