@@ -7,21 +7,18 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0"
 
-_LAZY = {
-    "CategoricalSpace": "weaknas.spaces.categorical",
-    "Search": "weaknas.runner.objective_search",
-    "SearchResult": "weaknas.runner.objective_search",
-    "search": "weaknas.runner.objective_search",
-}
+from weaknas._lazy import lazy_attributes  # noqa: E402
 
-
-def __getattr__(name: str):
-    """Import the public API on first use: ``import weaknas`` stays light for workers."""
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'weaknas' has no attribute {name!r}")
+# The public API is imported on first use: ``import weaknas`` stays light for workers.
+__getattr__ = lazy_attributes(
+    "weaknas",
+    {
+        "CategoricalSpace": "weaknas.spaces.categorical",
+        "Search": "weaknas.runner.objective_search",
+        "SearchResult": "weaknas.runner.objective_search",
+        "search": "weaknas.runner.objective_search",
+    },
+)
 
 
 __all__ = ["CategoricalSpace", "Search", "SearchResult", "__version__", "search"]

@@ -36,6 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from weaknas.predictors import make_predictor
 from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.categorical import CategoricalSpace
+from weaknas.strategies.base import best_first
 from weaknas.strategies.targets import check_target, fit_labels
 
 CLAIM = "weaknas:index"
@@ -211,9 +212,7 @@ class WeakNASSampler(BaseSampler):
         features = space.encode(space.search_encoding)
         model = make_predictor(self.predictor, int(rng.integers(2**31 - 1)))
         model.fit(features[indices], fit_labels(np.asarray(values), self.target))
-        scores = predict_in_chunks(model, features)
-        shuffled = rng.permutation(space.size)  # random tie-breaking
-        return shuffled[np.argsort(-scores[shuffled], kind="stable")]
+        return best_first(predict_in_chunks(model, features), rng)
 
     def _claimed_elsewhere(self, study, trial, index: int, key: str) -> bool:
         for other in study.get_trials(deepcopy=False, states=_SEEN_STATES):

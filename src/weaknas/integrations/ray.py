@@ -12,10 +12,9 @@ the cluster's CPUs), so the timeout starts when a task is dispatched, not while 
 from __future__ import annotations
 
 import re
-import threading
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 
-from weaknas.runner.executors import EvaluationTimeout, ObjectiveError, WorkerDied
+from weaknas.runner.executors import EvaluationTimeout, ObjectiveError, SlotExecutor, WorkerDied
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -34,7 +33,7 @@ def _call(fn, args, kwargs):
     yield fn(*args, **kwargs)
 
 
-class RayExecutor(Executor):
+class RayExecutor(SlotExecutor):
     """A ``concurrent.futures.Executor`` over Ray tasks.
 
     Starts a local Ray with ``max_workers`` CPUs unless Ray is already initialised or an
@@ -62,24 +61,14 @@ class RayExecutor(Executor):
                 configure_logging=False,
             )
             self._started_ray = True
-        self.max_workers = max_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self._slots = threading.BoundedSemaphore(self.max_workers)
+        super().__init__(max_workers or max(1, int(ray.cluster_resources().get("CPU", 1))))
         self._task = ray.remote(num_cpus=num_cpus_per_task, max_retries=0, num_returns="streaming")(
             _call
         )
 
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        thread = threading.Thread(target=self._run, args=(future, fn, args, kwargs), daemon=True)
-        thread.start()
-        return future
-
-    def _run(self, future: Future, fn, args, kwargs) -> None:
-        with self._slots:
-            if future.set_running_or_notify_cancel():
-                self._wait(_ray(), self._task.remote(fn, args, kwargs), future)
-
-    def _wait(self, ray, stream, future: Future) -> None:
+    def _execute(self, future: Future, fn, args, kwargs) -> None:
+        ray = _ray()
+        stream = self._task.remote(fn, args, kwargs)
         try:
             ray.get(next(stream))  # the worker is up and the objective starts now
             ready, _ = ray.wait([stream], timeout=self.timeout)

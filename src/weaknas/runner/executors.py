@@ -53,22 +53,16 @@ def _call_in_child(connection, fn, args, kwargs) -> None:
         connection.close()
 
 
-class ProcessPerCallExecutor(Executor):
-    """Each call in a fresh process, at most ``max_workers`` at once, killed after ``timeout``.
+class SlotExecutor(Executor):
+    """Base for executors that run each call from its own thread, ``max_workers`` at once.
 
-    ``start_method`` defaults to ``spawn`` (safe with threads; the objective must be
-    importable, e.g. defined at module level in a script guarded by ``__main__``).
+    A call waits for a free slot before it starts, so a per-call timeout counts from the
+    start, not from the time spent queued. Subclasses implement ``_execute``.
     """
 
-    enforces_timeout = True
-
-    def __init__(
-        self, max_workers: int | None = None, timeout: float | None = None, start_method="spawn"
-    ) -> None:
-        self.max_workers = max_workers or os.cpu_count() or 1
-        self.timeout = timeout
-        self._context = multiprocessing.get_context(start_method)
-        self._slots = threading.BoundedSemaphore(self.max_workers)
+    def __init__(self, max_workers: int) -> None:
+        self.max_workers = max_workers
+        self._slots = threading.BoundedSemaphore(max_workers)
         self._threads: list[threading.Thread] = []
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
@@ -80,47 +74,68 @@ class ProcessPerCallExecutor(Executor):
 
     def _run(self, future: Future, fn, args, kwargs) -> None:
         with self._slots:
-            if not future.set_running_or_notify_cancel():
-                return
-            receive, send = self._context.Pipe(duplex=False)
-            process = self._context.Process(
-                target=_call_in_child, args=(send, fn, args, kwargs), daemon=True
-            )
-            try:
-                process.start()
-            except Exception as exc:  # noqa: BLE001 - e.g. the objective cannot be pickled
-                future.set_exception(exc)
-                return
-            send.close()
-            try:
-                kind, payload = receive.recv()  # "started", once the objective is loaded
-                if not receive.poll(self.timeout):
-                    process.kill()
-                    future.set_exception(
-                        EvaluationTimeout(f"timed out after {self.timeout:g} s and was killed")
-                    )
-                    return
-                kind, payload = receive.recv()
-            except (EOFError, OSError):
-                process.join()
-                future.set_exception(
-                    WorkerDied(f"worker process died (exit code {process.exitcode})")
-                )
-                return
-            finally:
-                receive.close()
-                if process.is_alive() and future.done():
-                    process.join(5)
-            process.join()
-            if kind == "ok":
-                future.set_result(payload)
-            else:
-                future.set_exception(ObjectiveError(payload))
+            if future.set_running_or_notify_cancel():
+                self._execute(future, fn, args, kwargs)
+
+    def _execute(self, future: Future, fn, args, kwargs) -> None:
+        """Run ``fn(*args, **kwargs)`` and settle ``future`` with its result or error."""
+        raise NotImplementedError
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if wait:
             for thread in self._threads:
                 thread.join()
+
+
+class ProcessPerCallExecutor(SlotExecutor):
+    """Each call in a fresh process, at most ``max_workers`` at once, killed after ``timeout``.
+
+    ``start_method`` defaults to ``spawn`` (safe with threads; the objective must be
+    importable, e.g. defined at module level in a script guarded by ``__main__``).
+    """
+
+    enforces_timeout = True
+
+    def __init__(
+        self, max_workers: int | None = None, timeout: float | None = None, start_method="spawn"
+    ) -> None:
+        super().__init__(max_workers or os.cpu_count() or 1)
+        self.timeout = timeout
+        self._context = multiprocessing.get_context(start_method)
+
+    def _execute(self, future: Future, fn, args, kwargs) -> None:
+        receive, send = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=_call_in_child, args=(send, fn, args, kwargs), daemon=True
+        )
+        try:
+            process.start()
+        except Exception as exc:  # noqa: BLE001 - e.g. the objective cannot be pickled
+            future.set_exception(exc)
+            return
+        send.close()
+        try:
+            kind, payload = receive.recv()  # "started", once the objective is loaded
+            if not receive.poll(self.timeout):
+                process.kill()
+                future.set_exception(
+                    EvaluationTimeout(f"timed out after {self.timeout:g} s and was killed")
+                )
+                return
+            kind, payload = receive.recv()
+        except (EOFError, OSError):
+            process.join()
+            future.set_exception(WorkerDied(f"worker process died (exit code {process.exitcode})"))
+            return
+        finally:
+            receive.close()
+            if process.is_alive() and future.done():
+                process.join(5)
+        process.join()
+        if kind == "ok":
+            future.set_result(payload)
+        else:
+            future.set_exception(ObjectiveError(payload))
 
 
 def make_executor(name: str, workers: int = 1, timeout: float | None = None) -> Executor:

@@ -349,6 +349,16 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
         if trial.index not in run.outcomes:
             submitted[pool.submit(objective, trial.arch)] = (trial, time.perf_counter())
     order = {future: position for position, future in enumerate(submitted)}
+
+    def finish(trial: Trial, outcome: Outcome) -> None:
+        run.record(trial, outcome)
+        if on_result is not None:
+            on_result(trial, outcome)
+        bar.update()
+        best = run.best()
+        if best is not None:
+            bar.set_postfix(best=f"{best[1]:.4g}", refresh=False)
+
     waiting = set(submitted)
     while waiting:
         deadlines = [start + timeout for _, start in submitted.values()] if timeout else []
@@ -361,13 +371,7 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
                 outcome = _outcome(future.result(), seconds)
             except Exception as exc:  # noqa: BLE001 - a failed evaluation, recorded
                 outcome = Outcome(None, _error_text(exc), seconds)
-            run.record(trial, outcome)
-            if on_result is not None:
-                on_result(trial, outcome)
-            bar.update()
-            best = run.best()
-            if best is not None:
-                bar.set_postfix(best=f"{best[1]:.4g}", refresh=False)
+            finish(trial, outcome)
         if timeout and not getattr(pool, "enforces_timeout", False):
             # an executor that cannot stop a call itself: stop waiting for it
             now = time.perf_counter()
@@ -376,11 +380,7 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
                 future.cancel()
                 waiting.discard(future)
                 error = EvaluationTimeout(f"timed out after {timeout:g} s (left running)")
-                outcome = Outcome(None, _error_text(error), now - start)
-                run.record(trial, outcome)
-                if on_result is not None:
-                    on_result(trial, outcome)
-                bar.update()
+                finish(trial, Outcome(None, _error_text(error), now - start))
 
 
 def _error_text(exc: BaseException) -> str:

@@ -17,6 +17,16 @@ import numpy as np
 from weaknas.spaces.base import FiniteSpace
 
 
+def best_first(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Positions of ``scores``, highest first; ties in random order.
+
+    Tree predictors give many architectures the same score: shuffling before a stable
+    sort breaks those ties at random rather than by index.
+    """
+    shuffled = rng.permutation(len(scores))
+    return shuffled[np.argsort(-np.asarray(scores)[shuffled], kind="stable")]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """One architecture to evaluate, with the strategy's prediction for it (NaN if none)."""
@@ -39,6 +49,7 @@ class Strategy(ABC):
         # The latest prediction for every architecture, for diagnostics (rank correlation
         # with the truth, the paper's optimistic metric); None if the strategy has none.
         self.latest_scores: np.ndarray | None = None
+        self.n_failed = 0  # evaluations reported through tell_failure
 
     # --- the protocol --------------------------------------------------------------------
     def ask(self, max_count: int | None = None) -> list[Suggestion]:
@@ -75,7 +86,7 @@ class Strategy(ABC):
         if index not in self._pending:
             raise ValueError(f"architecture {index} was not proposed or was already told")
         self._pending.discard(index)
-        self.n_failed = getattr(self, "n_failed", 0) + 1
+        self.n_failed += 1
 
     def tell_many(self, results: Iterable[tuple[int, float]]) -> None:
         for index, value in results:

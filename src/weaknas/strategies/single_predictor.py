@@ -12,7 +12,7 @@ import numpy as np
 from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies.base import Suggestion
+from weaknas.strategies.base import Suggestion, best_first
 from weaknas.strategies.fitted import PredictorStrategy
 
 
@@ -61,6 +61,4 @@ class SinglePredictor(PredictorStrategy):
         model = self._new_predictor().fit(features[indices], self._labels(values))
         self._scores = self.latest_scores = predict_in_chunks(model, features)
         candidates = self.unseen_indices()
-        # Random order first, then a stable sort: ties are broken at random.
-        shuffled = self.rng.permutation(candidates)
-        self._order = shuffled[np.argsort(-self._scores[shuffled], kind="stable")]
+        self._order = candidates[best_first(self._scores[candidates], self.rng)]

@@ -26,7 +26,7 @@ from weaknas.strategies.acquisition import (
     thompson_draws,
     upper_confidence_bound,
 )
-from weaknas.strategies.base import Suggestion
+from weaknas.strategies.base import Suggestion, best_first
 from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.schedules import TopMSchedule
 
@@ -117,5 +117,4 @@ class WeakNAS(PredictorStrategy):
             value = upper_confidence_bound(mean, spread)
         else:  # "ts"
             value = thompson_draws(mean, spread, self.rng)
-        shuffled = self.rng.permutation(len(mean))  # random tie-breaking, as above
-        return shuffled[np.argsort(-value[shuffled], kind="stable")[:count]]
+        return best_first(value, self.rng)[:count]

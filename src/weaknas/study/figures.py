@@ -43,6 +43,18 @@ def _read(folder: Path, name: str, required: bool = True) -> pd.DataFrame | None
     return pd.read_parquet(path)
 
 
+def _panels(plt, count: int):
+    """One panel per benchmark, side by side."""
+    fig, axes = plt.subplots(1, count, figsize=(5.5 * count, 4.2))
+    return fig, np.atleast_1d(axes)
+
+
+def _save(plt, fig, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def curves_on_grid(iterations: pd.DataFrame, column: str, grid: np.ndarray) -> pd.DataFrame:
     """Each run's ``column`` after N queries for N in ``grid`` (NaN outside the run).
 
@@ -56,8 +68,7 @@ def curves_on_grid(iterations: pd.DataFrame, column: str, grid: np.ndarray) -> p
         at = np.searchsorted(n, grid, side="right") - 1
         curve = np.where((at >= 0) & (grid <= n[-1]), values[np.maximum(at, 0)], np.nan)
         rows.append((*key, curve))
-    frame = pd.DataFrame(rows, columns=["method", "benchmark", "seed", "curve"])
-    return frame
+    return pd.DataFrame(rows, columns=["method", "benchmark", "seed", "curve"])
 
 
 def _accuracy_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
@@ -66,8 +77,7 @@ def _accuracy_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
     grid = np.unique(np.r_[np.arange(10, budget + 1, 10), budget])
     curves = curves_on_grid(iterations, column, grid)
     benchmarks = list(dict.fromkeys(curves["benchmark"]))
-    fig, axes = plt.subplots(1, len(benchmarks), figsize=(5.5 * len(benchmarks), 4.2))
-    axes = np.atleast_1d(axes)
+    fig, axes = _panels(plt, len(benchmarks))
     for ax, benchmark in zip(axes, benchmarks, strict=True):
         lows = []
         for method, runs in curves[curves["benchmark"] == benchmark].groupby("method", sort=False):
@@ -92,16 +102,13 @@ def _accuracy_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
         )
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, title="method (seeds)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(plt, fig, path)
     return "Accuracy vs queries (mean ± std over seeds)"
 
 
 def _queries_figure(plt, seeds: pd.DataFrame, path: Path) -> str:
     benchmarks = list(dict.fromkeys(seeds["benchmark"]))
-    fig, axes = plt.subplots(1, len(benchmarks), figsize=(5.5 * len(benchmarks), 4.2))
-    axes = np.atleast_1d(axes)
+    fig, axes = _panels(plt, len(benchmarks))
     for ax, benchmark in zip(axes, benchmarks, strict=True):
         rows = seeds[seeds["benchmark"] == benchmark]
         names, data = [], []
@@ -114,9 +121,7 @@ def _queries_figure(plt, seeds: pd.DataFrame, path: Path) -> str:
         ax.set_title(benchmark)
         ax.set_ylabel("queries to the optimum (runs that found it)")
         ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(plt, fig, path)
     return "Queries to the optimum (box: quartiles, line: median, triangle: mean)"
 
 
@@ -128,8 +133,7 @@ def _correlation_figure(plt, iterations: pd.DataFrame, path: Path) -> str | None
     if rows.empty:
         return None
     benchmarks = list(dict.fromkeys(rows["benchmark"]))
-    fig, axes = plt.subplots(1, len(benchmarks), figsize=(5.5 * len(benchmarks), 4.2))
-    axes = np.atleast_1d(axes)
+    fig, axes = _panels(plt, len(benchmarks))
     for ax, benchmark in zip(axes, benchmarks, strict=True):
         for i, (method, runs) in enumerate(
             rows[rows["benchmark"] == benchmark].groupby("method", sort=False)
@@ -146,9 +150,7 @@ def _correlation_figure(plt, iterations: pd.DataFrame, path: Path) -> str | None
         ax.axhline(0, color="grey", lw=0.8)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(plt, fig, path)
     return (
         "Predictor rank correlation per iteration (mean over seeds): solid on the true "
         "top-100 architectures, dashed on the whole space"
@@ -201,9 +203,7 @@ def _tsne_figure(plt, folder: Path, runs: pd.DataFrame, path: Path) -> str | Non
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"{method} on {benchmark_name}, seed {int(run['seed'].iloc[0])}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(plt, fig, path)
     return (
         f"Search dynamics (t-SNE of {space.search_encoding} features; {len(points)} "
         "architectures: a uniform sample of the space in grey by accuracy, one run's "

@@ -51,6 +51,10 @@ class StudyPaths:
     def seed_dir(self, seed: int) -> Path:
         return self.root / "seeds" / f"seed_{seed:04d}"
 
+    def finished(self, seed: int) -> bool:
+        """A run is complete once its summary exists (written last)."""
+        return (self.seed_dir(seed) / SUMMARY).is_file()
+
 
 @dataclass(frozen=True)
 class Method:
@@ -137,9 +141,7 @@ def run_study(
     paths.root.mkdir(parents=True, exist_ok=True)
     _check_same_settings(paths.root / STUDY, config, data)
     seeds = list(seeds)
-    jobs = [
-        (config, s, paths.seed_dir(s)) for s in seeds if not (paths.seed_dir(s) / SUMMARY).is_file()
-    ]
+    jobs = [(config, s, paths.seed_dir(s)) for s in seeds if not paths.finished(s)]
     label = f"{config.label} {config.benchmark}"
     _run_jobs(jobs, data, workers, progress, on_seed, len(seeds), label)
     return collect(paths.root, config, seeds, name=name or config.label)
@@ -170,11 +172,12 @@ def run_studies(
         folder.mkdir(parents=True, exist_ok=True)
         _check_same_settings(folder / STUDY, method.config, data)
     seeds = list(seeds)
+    paths = [(m.config, StudyPaths(m.folder(root))) for m in methods]
     jobs = [  # seed-major, so the first seeds of every method finish first
-        (m.config, s, StudyPaths(m.folder(root)).seed_dir(s))
+        (config, s, study.seed_dir(s))
         for s in seeds
-        for m in methods
-        if not (StudyPaths(m.folder(root)).seed_dir(s) / SUMMARY).is_file()
+        for config, study in paths
+        if not study.finished(s)
     ]
     _run_jobs(jobs, data, workers, progress, None, len(seeds) * len(methods), "study")
     for method in methods:
