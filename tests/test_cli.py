@@ -68,7 +68,7 @@ def test_nb101_search_uses_the_paper_protocol_and_says_there_is_no_validation(
     assert evaluations["iteration"].max() == 4  # then 3 batches of 10
     assert evaluations["predicted"].iloc[100:].notna().all()
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["settings"]["n_init"] == 100
+    assert summary["settings"]["options"]["n_init"] == 100
     assert "no validation" in summary["notes"][0]
     assert "no validation" in capsys.readouterr().out
 

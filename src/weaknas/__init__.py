@@ -14,9 +14,9 @@ __getattr__ = lazy_attributes(
     "weaknas",
     {
         "CategoricalSpace": "weaknas.spaces.categorical",
-        "Search": "weaknas.runner.objective_search",
-        "SearchResult": "weaknas.runner.objective_search",
-        "search": "weaknas.runner.objective_search",
+        "Search": "weaknas.runner.engine",
+        "SearchResult": "weaknas.runner.engine",
+        "search": "weaknas.runner.engine",
     },
 )
 

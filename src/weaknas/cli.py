@@ -217,7 +217,7 @@ def _search(args: argparse.Namespace) -> int:
             f"  queries          {summary['n_queries']} in {summary['wall_seconds']:.1f} s "
             f"(fit {summary['fit_seconds']:.1f} s, rank {summary['rank_seconds']:.1f} s)\n"
             f"  best found       {summary['best_arch']}\n"
-            f"    observed val   {_fmt(summary['best_observed'])}   "
+            f"    observed val   {_fmt(summary['best_value'])}   "
             f"mean val {_fmt(summary['best_val_mean'])}   test {_fmt(summary['best_test'])}\n"
             f"  optimum          {summary['optimum_arch']} "
             f"(mean val {_fmt(summary['optimum_val_mean'])})\n"
@@ -247,7 +247,7 @@ def _train_search(args: argparse.Namespace) -> int:
     """``--train``: search NB201 cells by training each one (``weaknas.search``)."""
     import json
 
-    from weaknas.runner.objective_search import search
+    from weaknas.runner.engine import search
     from weaknas.spaces.nb201 import NB201Space
     from weaknas.training.digits import DigitsObjective
 

@@ -38,8 +38,8 @@ def test_iterations_file_tracks_the_pick_and_the_predictor(csv_bench, tmp_path):
     evaluations = result.evaluations
     for row in table.itertuples():
         seen = evaluations[evaluations["order"] <= row.n_queries]
-        best = seen.loc[seen["observed"].idxmax()]
-        assert row.best_observed == best["observed"]
+        best = seen.loc[seen["value"].idxmax()]
+        assert row.best_value == best["value"]
         assert row.pick_test == best["test"]
         assert row.optimistic_test >= seen["test"].max()
     optimum = csv_bench.val_mean[csv_bench.optimum_index]

@@ -7,7 +7,7 @@ import pytest
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, queries_to_optimum, run_search
 
-REQUIRED = ["order", "iteration", "arch", "observed", "val_mean", "test", "predicted", "seconds"]
+REQUIRED = ["order", "iteration", "arch", "value", "val_mean", "test", "predicted", "seconds"]
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +25,20 @@ def test_run_writes_evaluations_and_summary(csv_bench, tmp_path):
     assert table["arch"].nunique() == 60
     assert table["predicted"].isna().sum() == 10  # only the random initial design
     assert table["test"].notna().all()
-    assert (table["seconds"].diff().dropna() >= 0).all()
+    assert (table["elapsed"].diff().dropna() >= 0).all() and (table["seconds"] >= 0).all()
     # observed values are one seed's validation accuracy of that architecture
     for row in table.itertuples():
         runs = csv_bench.val_runs[row.index]
-        assert row.observed in set(runs[~np.isnan(runs)])
+        assert row.value in set(runs[~np.isnan(runs)])
     summary = json.loads((tmp_path / "summary.json").read_text())
-    best = table.loc[table["observed"].idxmax()]
+    best = table.loc[table["value"].idxmax()]
     assert summary["best_arch"] == best["arch"]
     assert summary["best_test"] == pytest.approx(best["test"])
     assert summary["n_queries"] == 60 and summary["settings"]["budget"] == 60
     assert {"weaknas", "numpy", "lightgbm"} <= set(summary["versions"])
     assert summary["wall_seconds"] > 0
-    assert len((tmp_path / "evaluations.jsonl").read_text().splitlines()) == 60
+    events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert sum(e["event"] == "result" for e in events) == 60
     assert result.summary == summary
 
 
@@ -47,7 +48,9 @@ def test_same_seed_same_evaluations(csv_bench, tmp_path):
         seed = 7 if name != "c" else 8
         run_search(csv_bench, SearchConfig(budget=80), seed=seed, out_dir=tmp_path / name)
         tables.append(
-            pd.read_parquet(tmp_path / name / "evaluations.parquet").drop(columns="seconds")
+            pd.read_parquet(tmp_path / name / "evaluations.parquet").drop(
+                columns=["seconds", "elapsed"]
+            )
         )
     pd.testing.assert_frame_equal(tables[0], tables[1])
     assert not tables[0]["arch"].equals(tables[2]["arch"])
@@ -66,7 +69,7 @@ def test_queries_to_optimum_counts_distinct_queries(csv_bench):
 
 def test_deterministic_queries_observe_the_mean(csv_bench):
     table = run_search(csv_bench, SearchConfig(budget=20, deterministic=True), seed=0).evaluations
-    np.testing.assert_allclose(table["observed"], table["val_mean"])
+    np.testing.assert_allclose(table["value"], table["val_mean"])
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ from weaknas.study import at_checkpoints, markdown_table, queries_stats, run_stu
 def test_checkpoint_metrics_follow_best_observed():
     table = pd.DataFrame(
         {
-            "observed": [50.0, 70.0, 60.0, 70.0, 80.0],
+            "value": [50.0, 70.0, 60.0, 70.0, 80.0],
             "test": [1.0, 2.0, 3.0, 4.0, 5.0],
             "val_mean": [10.0, 20.0, 30.0, 40.0, 50.0],
         }
@@ -88,7 +88,7 @@ def test_studies_of_methods_and_benchmarks_write_tidy_tables_and_resume(nb201_cs
     assert set(seeds.groupby(["benchmark", "method"]).size()) == {2}
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     assert len(runs) == 8 * 30
-    assert {"method", "benchmark", "seed", "arch", "observed", "test"} <= set(runs.columns)
+    assert {"method", "benchmark", "seed", "arch", "value", "test"} <= set(runs.columns)
     iterations = pd.read_parquet(tmp_path / "iterations.parquet")
     assert len(iterations) == 8 * 3 and iterations["kendall_tau_all"].notna().any()
     assert pd.read_parquet(tmp_path / "seeds.parquet").equals(seeds)

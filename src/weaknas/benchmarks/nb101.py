@@ -40,7 +40,7 @@ REPEAT_ARRAYS = ("val_acc_runs", "test_acc_runs", "train_time_s_runs")
 
 NO_VALIDATION_NOTE = (
     "this NB101 data has no validation accuracy: the search is told each cell's mean "
-    "108-epoch test accuracy (noiseless), and val_mean/observed hold that test accuracy"
+    "108-epoch test accuracy (noiseless), and value/val_mean/test all hold that test accuracy"
 )
 
 

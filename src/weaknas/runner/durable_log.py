@@ -1,9 +1,10 @@
 """An append-only JSON-lines log that survives ``kill -9`` at any moment.
 
-Each record is written, flushed and fsync'ed before ``append`` returns, so a record the
-search acted on is on disk. A crash can leave at most a partial last line; reading
-drops it (and ``DurableLog`` cuts it off before appending), any other bad line is an
-error that names the file and line.
+Each record is written and flushed before ``append`` returns (it survives ``kill -9`` of
+the process), and fsync'ed unless ``sync=False`` (then the next synced record or
+``close`` makes it durable against a machine crash too). A crash can leave at most a
+partial last line; reading drops it (and ``DurableLog`` cuts it off before appending),
+any other bad line is an error that names the file and line.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def read_log(path: Path) -> tuple[list[dict], int]:
 
 
 class DurableLog:
-    """Append records to ``path``, each one durable before ``append`` returns."""
+    """Append records to ``path``; each is on disk (flushed) before ``append`` returns."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -54,10 +55,13 @@ class DurableLog:
                 handle.truncate(good_bytes)
         self._file = self.path.open("a", encoding="utf-8")
 
-    def append(self, record: dict) -> None:
+    def append(self, record: dict, sync: bool = True) -> None:
         self._file.write(json.dumps(_json_safe(record), allow_nan=False) + "\n")
         self._file.flush()
-        os.fsync(self._file.fileno())
+        if sync:
+            os.fsync(self._file.fileno())
 
     def close(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
         self._file.close()

@@ -18,12 +18,14 @@ WHOLE_SPACE_SAMPLE = 20_000  # larger spaces: whole-space correlation on a fixed
 
 
 def best_so_far_row(evaluations: pd.DataFrame) -> np.ndarray:
-    """Row position of the best-by-observed architecture after each query (first wins ties)."""
-    observed = evaluations["observed"].to_numpy()
-    running = np.maximum.accumulate(observed)
+    """Row position of the best-by-value architecture after each query (first wins ties;
+    failed evaluations never count; row 0 until one succeeds)."""
+    values = evaluations["value"].to_numpy(float)
+    values = np.where(np.isnan(values), -np.inf, values)
+    running = np.maximum.accumulate(values)
     # the row that first reached each running maximum
     first_hit = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
-    return first_hit[np.searchsorted(first_hit, np.arange(len(observed)), side="right") - 1]
+    return first_hit[np.searchsorted(first_hit, np.arange(len(values)), side="right") - 1]
 
 
 class PredictorDiagnostics:
@@ -62,16 +64,40 @@ def _tau(a: np.ndarray, b: np.ndarray) -> float:
     return float(kendalltau(a, b).statistic)
 
 
-def iteration_table(
-    evaluations: pd.DataFrame, diagnostics: list[dict], benchmark: TabularBenchmark
-) -> pd.DataFrame:
+def iteration_table(evaluations: pd.DataFrame) -> pd.DataFrame:
     """One row per iteration: the run's state after that iteration's evaluations.
 
-    - ``best_observed``: highest value the search was told so far.
+    - ``n_queries`` / ``n_failed``: evaluations so far, and how many of them failed.
+    - ``best_value``: highest value the search was told so far (NaN before any success).
+    """
+    if evaluations.empty:
+        return pd.DataFrame(columns=["iteration", "n_queries", "n_failed", "best_value"])
+    last_row = evaluations.groupby("iteration", sort=True)["order"].max().to_numpy() - 1
+    values = evaluations["value"].to_numpy(float)
+    failed = (evaluations["status"] != "ok").to_numpy()
+    return pd.DataFrame(
+        {
+            "iteration": np.arange(1, len(last_row) + 1),
+            "n_queries": last_row + 1,
+            "n_failed": np.cumsum(failed)[last_row],
+            "best_value": np.fmax.accumulate(values)[last_row],
+        }
+    )
+
+
+def benchmark_columns(
+    table: pd.DataFrame,
+    evaluations: pd.DataFrame,
+    diagnostics: dict[int, dict],
+    benchmark: TabularBenchmark,
+) -> pd.DataFrame:
+    """``table`` plus what a benchmark's truth tells about each iteration.
+
     - ``pick_val_mean`` / ``pick_test``: mean validation and test accuracy of the
-      best-by-observed architecture (the NASLib/BANANAS convention for reporting).
+      best-by-value architecture (the NASLib/BANANAS convention for reporting).
     - ``regret``: optimum's mean validation minus the pick's; ``test_regret``: best test
       accuracy in the space minus the pick's.
+    - ``found_optimum``: the optimum (highest mean validation) has been evaluated.
     - ``optimistic_test``: the paper's optimistic metric, the best test accuracy among
       the evaluated architectures *and* the current predictor's top-1 (evaluated only,
       for strategies without a predictor). Not a pick a user could make: labelled so.
@@ -79,32 +105,27 @@ def iteration_table(
       iteration's batch, against the truth (NaN without a predictor).
     """
     if evaluations.empty:
-        return pd.DataFrame()
-    last_row = evaluations.groupby("iteration", sort=True)["order"].max().to_numpy() - 1
+        return table
+    last_row = table["n_queries"].to_numpy() - 1
     picks = best_so_far_row(evaluations)[last_row]
     val_mean = evaluations["val_mean"].to_numpy(float)
     test = evaluations["test"].to_numpy(float)
-    observed = evaluations["observed"].to_numpy(float)
     best_test_so_far = np.fmax.accumulate(test)[last_row]
     optimum_val = float(benchmark.val_mean[benchmark.optimum_index])
     best_test = float(np.nanmax(benchmark.test)) if benchmark.has_test else float("nan")
-    table = pd.DataFrame(
-        {
-            "iteration": np.arange(1, len(last_row) + 1),
-            "n_queries": last_row + 1,
-            "best_observed": observed[picks],
-            "pick_val_mean": val_mean[picks],
-            "pick_test": test[picks],
-            "regret": optimum_val - val_mean[picks],
-            "test_regret": best_test - test[picks],
-            "found_optimum": np.maximum.accumulate(
-                evaluations["index"].to_numpy() == benchmark.optimum_index
-            )[last_row],
-        }
+    table = table.assign(
+        pick_val_mean=val_mean[picks],
+        pick_test=test[picks],
+        regret=optimum_val - val_mean[picks],
+        test_regret=best_test - test[picks],
+        found_optimum=np.maximum.accumulate(
+            evaluations["index"].to_numpy() == benchmark.optimum_index
+        )[last_row],
     )
-    top1 = np.array([d.get("predicted_top1", -1) for d in diagnostics[: len(table)]])
+    rows = [diagnostics.get(int(i), {}) for i in table["iteration"]]
+    top1 = np.array([d.get("predicted_top1", -1) for d in rows], dtype=np.int64)
     top1_test = np.where(top1 >= 0, benchmark.test[np.maximum(top1, 0)], np.nan)
     table["optimistic_test"] = np.fmax(best_test_so_far, top1_test)
     for column in ("kendall_tau_top100", "kendall_tau_all"):
-        table[column] = [d.get(column, float("nan")) for d in diagnostics[: len(table)]]
+        table[column] = [d.get(column, float("nan")) for d in rows]
     return table

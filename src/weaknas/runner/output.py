@@ -1,44 +1,100 @@
-"""Files a run writes: a log appended as it goes, then the table and a summary."""
+"""The files every search writes, and how they are written.
+
+A search folder holds (the same for a tabular benchmark, a user's objective, the CLI and
+each seed of a study):
+
+- ``run.json``: what the run was started with (strategy, seed, options, space, objective);
+  a resume checks it.
+- ``events.jsonl``: the durable event log, one JSON object a line: ``ask`` (iteration,
+  indices), ``result`` (index, arch, value, error, seconds, elapsed, info) and ``tell``
+  (indices). Appended before the search acts on it; ``resume`` replays it.
+- ``evaluations.parquet``: one row per evaluation in proposal order: ``order``
+  (1-based query count), ``iteration``, ``index``, ``arch``, ``status`` (ok/failed),
+  ``value`` (what the strategy was told; NaN if failed), ``error``, ``seconds`` (the
+  evaluation's own time), ``elapsed`` (since the run started), ``predicted`` (the
+  strategy's prediction; NaN for random picks), then what the objective reported
+  besides its value (benchmarks: ``val_mean``, ``test`` and their extra columns).
+- ``iterations.parquet``: one row per iteration: ``n_queries``, ``n_failed``,
+  ``best_value``; on a benchmark also the pick's truth, regret and the predictor's rank
+  correlation (``weaknas.runner.iterations.benchmark_columns``).
+- ``summary.json`` (written last: its presence marks a finished run), keys in
+  ``SUMMARY_KEYS``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import platform
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+RUN = "run.json"
+LOG = "events.jsonl"
 EVALUATIONS = "evaluations.parquet"
 ITERATIONS = "iterations.parquet"
-LOG = "evaluations.jsonl"
 SUMMARY = "summary.json"
+
+#: ``summary.json``, for every search. Those marked (benchmark) are null for a user's
+#: objective, which has no known truth.
+SUMMARY_KEYS = {
+    "space": "the search space's name",
+    "strategy": "the strategy's name",
+    "seed": "the run's seed",
+    "n_queries": "evaluations made (distinct architectures, failed ones included)",
+    "n_failed": "evaluations that failed (raised, NaN, timed out, worker died)",
+    "n_iterations": "batches asked",
+    "best_arch": "the architecture with the best value the search was told (first on ties)",
+    "best_value": "its value (on a benchmark: one noisy validation run, unless deterministic)",
+    "wall_seconds": "the run's time, earlier sessions of a resumed run included",
+    "fit_seconds": "time the strategy spent fitting predictors",
+    "rank_seconds": "time the strategy spent scoring candidates",
+    "benchmark": "(benchmark) its name",
+    "data_source": "(benchmark) the data file it was read from",
+    "metric": "(benchmark) what the values measure",
+    "best_val_mean": "(benchmark) mean validation accuracy of best_arch over training seeds",
+    "best_test": "(benchmark) its test accuracy",
+    "optimum_arch": "(benchmark) the architecture with the highest mean validation accuracy",
+    "optimum_val_mean": "(benchmark) its mean validation accuracy",
+    "optimum_test": "(benchmark) its test accuracy",
+    "queries_to_optimum": "(benchmark) queries until optimum_arch was evaluated, or null",
+    "exact_observations": "(benchmark) the values told equal the mean (no noise)",
+    "settings": "everything the run was started with",
+    "notes": "what to know when reading the numbers (e.g. NB101 has no validation split)",
+    "versions": "Python, weaknas (with code_version) and the libraries that shape the numbers",
+}
+
+_VERSIONED = ("numpy", "pandas", "scikit-learn", "scipy", "lightgbm", "xgboost-cpu", "torch")
+
+
+@cache
+def code_version() -> str:
+    """A digest of the weaknas source files: two runs with the same one ran the same code."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of the libraries that shape the numbers, for the summary."""
-    import lightgbm
-    import numpy
-    import sklearn
-
-    import weaknas
-
-    versions = {
-        "python": platform.python_version(),
-        "weaknas": weaknas.__version__,
-        "numpy": numpy.__version__,
-        "pandas": pd.__version__,
-        "scikit-learn": sklearn.__version__,
-        "lightgbm": lightgbm.__version__,
-    }
-    try:
-        import torch
-
-        versions["torch"] = torch.__version__
-    except ImportError:
-        pass
+    """Versions of the code and libraries that shape the numbers (read from package
+    metadata: nothing is imported)."""
+    versions = {"python": platform.python_version()}
+    for name in ("weaknas", *_VERSIONED):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            if name == "weaknas":
+                versions[name] = "0.0.0"
+    versions["code_version"] = code_version()
     return versions
 
 
@@ -64,19 +120,3 @@ def write_table(path: Path, frame: pd.DataFrame) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     frame.to_parquet(tmp, index=False)
     os.replace(tmp, path)
-
-
-class RunLog:
-    """Appends each finished batch of evaluations to ``evaluations.jsonl``, flushed."""
-
-    def __init__(self, directory: Path) -> None:
-        self.path = directory / LOG
-        self._file = self.path.open("w", encoding="utf-8")
-
-    def append(self, rows: list[dict]) -> None:
-        for row in rows:
-            self._file.write(json.dumps(_json_safe(row), allow_nan=False) + "\n")
-        self._file.flush()
-
-    def close(self) -> None:
-        self._file.close()

@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
-from weaknas.runner.output import EVALUATIONS, ITERATIONS, SUMMARY, write_json, write_table
+from weaknas.runner.output import EVALUATIONS, ITERATIONS, RUN, SUMMARY, write_json, write_table
 from weaknas.study.metrics import at_checkpoints
 from weaknas.study.report import write_report
 
@@ -83,7 +83,9 @@ def _run_one(config: SearchConfig, data: str | None, seed: int, out: str) -> dic
     if key not in _cache:
         _limit_threads()
         _cache[key] = load_benchmark(config.benchmark, data)
-    return run_search(_cache[key], config, seed, out_dir=out).summary
+    # a seed interrupted mid-run continues exactly where its event log ends
+    resume = (Path(out) / RUN).is_file()
+    return run_search(_cache[key], config, seed, out_dir=out, resume=resume).summary
 
 
 def _run_jobs(
@@ -219,6 +221,7 @@ def collect(root: Path, config: SearchConfig, seeds: list[int], name: str) -> pd
             continue
         summary = json.loads(summary_file.read_text())
         evaluations = pd.read_parquet(paths.seed_dir(seed) / EVALUATIONS)
+        evaluations = evaluations.rename(columns={"observed": "value"})  # runs before the engine
         row = {**tags, **{k: summary[k] for k in SUMMARY_COLUMNS}}
         exact = summary.get("exact_observations", False)
         found = summary["queries_to_optimum"] is not None

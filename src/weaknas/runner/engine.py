@@ -1,15 +1,23 @@
-"""Search your own space with your own objective: ``Search`` (ask/tell) and ``search``.
+"""The one search engine: ask a batch, evaluate it, record each result, tell the batch.
 
+Every search goes through here: a tabular benchmark (``run_search``: the benchmark is
+one more objective), a user's own objective (``search``), the command line and studies.
 ``Search`` wraps a strategy with a durable event log in ``out_dir``: every ask, result
-and tell is appended (fsync'ed) before the search acts on it, so ``resume=True`` rebuilds
-the exact state after a crash by replaying the log. ``search`` runs the batch loop: ask
-a batch, evaluate it in parallel on an executor, record each result as it finishes, then
-tell the batch in proposal order (so the outcome does not depend on which worker was
-faster, and a resumed run proposes exactly what an uninterrupted one would).
+and tell is appended before the search acts on it (results of evaluations that took a
+second or more are fsync'ed at once, the rest with the batch's tell), so
+``resume=True`` rebuilds the exact state after a crash by replaying the log.
+``search`` runs the batch loop: ask a batch, evaluate it in parallel on an executor,
+record each result as it finishes, then tell the batch in proposal order (so the
+outcome does not depend on which worker was faster, and a resumed run proposes exactly
+what an uninterrupted one would).
 
 Failures (the objective raises, returns NaN/inf, times out, or its worker dies) are
 recorded with their error, count towards the budget, are never proposed again and are
 never used to fit a predictor.
+
+Every search writes the same files (``weaknas.runner.output`` documents them):
+``events.jsonl``, ``run.json``, ``evaluations.parquet``, ``iterations.parquet`` and
+``summary.json`` (last: its presence marks a finished run).
 """
 
 from __future__ import annotations
@@ -28,13 +36,21 @@ from tqdm.auto import tqdm
 from weaknas.errors import DataFileError
 from weaknas.runner.durable_log import DurableLog, read_log
 from weaknas.runner.executors import EvaluationTimeout, make_executor
-from weaknas.runner.output import SUMMARY, write_json, write_table
+from weaknas.runner.observers import Observer
+from weaknas.runner.output import (
+    EVALUATIONS,
+    ITERATIONS,
+    LOG,
+    RUN,
+    SUMMARY,
+    library_versions,
+    write_json,
+    write_table,
+)
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies import make_strategy
+from weaknas.strategies import Strategy, make_strategy
 
-LOG = "events.jsonl"
-RUN = "run.json"
-RESULTS = "evaluations.parquet"
+SYNC_AFTER_SECONDS = 1.0  # a result that took this long is fsync'ed at once
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,7 @@ class Outcome:
     error: str | None
     seconds: float
     info: dict = field(default_factory=dict)
+    elapsed: float = float("nan")  # seconds since the run started (resumes continue it)
 
     @property
     def ok(self) -> bool:
@@ -81,27 +98,42 @@ def _outcome(result, seconds: float) -> Outcome:
 class Search:
     """Ask/tell search over ``space``, logged durably to ``out_dir`` when given.
 
-    ``strategy`` is a name from ``weaknas.strategies.STRATEGIES``; ``options`` go to its
-    constructor (e.g. ``n_init=10, batch_size=10, top_m=100`` for WeakNAS).
+    ``strategy`` is a name from ``weaknas.strategies.STRATEGIES`` (``options`` go to its
+    constructor, e.g. ``n_init=10, batch_size=10, top_m=100`` for WeakNAS) or a
+    ``Strategy`` instance, described for resume checks by ``settings``. ``observer``
+    sees every batch asked (``weaknas.runner.observers``).
     """
 
     def __init__(
         self,
         space: FiniteSpace,
-        strategy: str = "weaknas",
+        strategy: str | Strategy = "weaknas",
         seed: int = 0,
         out_dir: str | Path | None = None,
         resume: bool = False,
+        observer: Observer | None = None,
+        settings: dict | None = None,
         **options,
     ) -> None:
         self.space = space
-        self.settings = {"strategy": strategy, "seed": seed, "options": options}
-        self.strategy = make_strategy(strategy, space, seed=seed, **options)
+        if isinstance(strategy, Strategy):
+            if options:
+                raise ValueError("options go to a strategy built by name, not to an instance")
+            self.strategy = strategy
+            name = type(strategy).__name__
+        else:
+            self.strategy = make_strategy(strategy, space, seed=seed, **options)
+            name = strategy
+        self.seed = seed
+        self.settings = settings or {"strategy": name, "seed": seed, "options": options}
+        self.observer = observer or Observer()
         self.iteration = 0
         self.trials: dict[int, Trial] = {}  # every trial handed out, by index
         self.outcomes: dict[int, Outcome] = {}  # finished evaluations, by index
         self._told: set[int] = set()
         self._log: DurableLog | None = None
+        self._clock_offset = 0.0  # run time before this process (resume)
+        self._started = time.perf_counter()
         self.out_dir = Path(out_dir) if out_dir is not None else None
         if self.out_dir is not None:
             self._open(resume)
@@ -131,6 +163,7 @@ class Search:
         else:
             write_json(run_file, expected)
         self._log = DurableLog(log_file)
+        self._started = time.perf_counter()
 
     def _replay(self, events: list[dict], log_file: Path) -> None:
         """Re-apply logged asks and tells; the strategy must propose the same again."""
@@ -146,22 +179,31 @@ class Search:
                         f"has {event['indices']}; was the run started with other code or data?",
                     )
             elif kind == "result":
+                elapsed = event.get("elapsed")
+                elapsed = float("nan") if elapsed is None else float(elapsed)
                 self.outcomes[event["index"]] = Outcome(
-                    event["value"], event["error"], event["seconds"], event.get("info", {})
+                    event["value"], event["error"], event["seconds"], event.get("info", {}), elapsed
                 )
+                if math.isfinite(elapsed):
+                    self._clock_offset = max(self._clock_offset, elapsed)
             elif kind == "tell":
-                self._tell_strategy(event["index"])
+                for index in event["indices"] if "indices" in event else [event["index"]]:
+                    self._tell_strategy(index)
             else:
                 raise DataFileError(log_file, f"event {number} has unknown type {kind!r}")
 
-    def _write(self, event: dict) -> None:
+    def _write(self, event: dict, sync: bool = True) -> None:
         if self._log is not None:
-            self._log.append(event)
+            self._log.append(event, sync=sync)
 
     def close(self) -> None:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def elapsed(self) -> float:
+        """Seconds this run has been running, earlier sessions of a resumed run included."""
+        return self._clock_offset + time.perf_counter() - self._started
 
     # --- ask / tell -----------------------------------------------------------------------
     def _ask(self, n: int | None) -> list[Trial]:
@@ -173,6 +215,8 @@ class Search:
             for s in batch
         ]
         self.trials.update((t.index, t) for t in trials)
+        if trials:
+            self.observer.on_ask(self.strategy, self.iteration)
         return trials
 
     def ask(self, n: int | None = None) -> list[Trial]:
@@ -188,6 +232,8 @@ class Search:
         """Store a finished evaluation durably (before the strategy learns of it)."""
         if trial.index not in self.trials or trial.index in self.outcomes:
             raise ValueError(f"trial {trial.index} was not handed out or is already recorded")
+        if not math.isfinite(outcome.elapsed):
+            outcome.elapsed = self.elapsed()
         self.outcomes[trial.index] = outcome
         self._write(
             {
@@ -198,8 +244,10 @@ class Search:
                 "value": outcome.value,
                 "error": outcome.error,
                 "seconds": outcome.seconds,
+                "elapsed": outcome.elapsed,
                 "info": outcome.info,
-            }
+            },
+            sync=outcome.seconds >= SYNC_AFTER_SECONDS,
         )
 
     def _tell_strategy(self, index: int) -> None:
@@ -210,17 +258,24 @@ class Search:
             self.strategy.tell_failure(index)
         self._told.add(index)
 
-    def tell_recorded(self, trial: Trial) -> None:
-        """Pass a recorded result to the strategy."""
-        self._tell_strategy(trial.index)
-        self._write({"event": "tell", "index": trial.index})
+    def tell_recorded(self, trials: list[Trial]) -> None:
+        """Pass recorded results to the strategy (one durable log record for all)."""
+        for trial in trials:
+            self._tell_strategy(trial.index)
+        self._write({"event": "tell", "indices": [t.index for t in trials]})
 
     def tell(self, trial: Trial | int, value: float | None = None, error: str | None = None):
         """Report a result: ``value``, or ``error`` text for a failed evaluation."""
-        trial = self.trials[trial] if isinstance(trial, int) else trial
+        index = trial.index if isinstance(trial, Trial) else self.space.check_index(trial)
+        if index not in self.trials or index in self.outcomes:
+            raise ValueError(
+                f"{self.space.name}: architecture {index} was not handed out by ask() or is "
+                "already told"
+            )
+        trial = self.trials[index]
         outcome = Outcome(None, error, float("nan")) if error else _outcome(value, float("nan"))
         self.record(trial, outcome)
-        self.tell_recorded(trial)
+        self.tell_recorded([trial])
 
     @property
     def pending(self) -> list[Trial]:
@@ -244,16 +299,25 @@ class Search:
                     "value": outcome.value,
                     "error": outcome.error,
                     "seconds": outcome.seconds,
+                    "elapsed": outcome.elapsed,
                     "predicted": trial.predicted,
                     **outcome.info,
                 }
             )
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        for column in table.columns.difference(["arch", "status", "error"]):
+            # values logged as JSON null come back as None: keep numeric columns numeric
+            table[column] = pd.to_numeric(table[column])
+        return table
 
     def best(self) -> tuple[int, float] | None:
-        """(index, value) of the best successful evaluation (the earliest on ties)."""
-        done = [(i, o.value) for i, o in self.outcomes.items() if o.ok]
-        return max(done, key=lambda pair: pair[1]) if done else None
+        """(index, value) of the best successful evaluation (the earliest proposed on ties)."""
+        best = None
+        for index in self.trials:
+            outcome = self.outcomes.get(index)
+            if outcome is not None and outcome.ok and (best is None or outcome.value > best[1]):
+                best = (index, outcome.value)
+        return best
 
 
 @dataclass
@@ -263,13 +327,15 @@ class SearchResult:
     evaluations: pd.DataFrame
     n_failed: int
     wall_seconds: float
+    summary: dict = field(default_factory=dict)
+    iterations: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def search(
     objective: Callable[[object], float],
     space: FiniteSpace,
     budget: int = 100,
-    strategy: str = "weaknas",
+    strategy: str | Strategy = "weaknas",
     seed: int = 0,
     executor: str | Executor = "inline",
     workers: int = 1,
@@ -278,6 +344,8 @@ def search(
     resume: bool = False,
     progress: bool = False,
     on_result: Callable[[Trial, Outcome], None] | None = None,
+    observer: Observer | None = None,
+    settings: dict | None = None,
     **options,
 ) -> SearchResult:
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures chosen by ``strategy``.
@@ -287,6 +355,8 @@ def search(
     ``concurrent.futures.Executor``. With ``out_dir`` every event is logged durably and
     ``resume=True`` continues a run that was killed, re-running only unfinished evaluations.
     ``on_result(trial, outcome)`` is called as each evaluation finishes (for progress).
+    An objective with ``by_index = True`` receives the architecture's index instead
+    (tabular benchmarks: no parsing).
     """
     if budget < 1:
         raise ValueError(f"budget must be >= 1, got {budget}")
@@ -296,69 +366,125 @@ def search(
         )
     own_executor = isinstance(executor, str)
     pool = make_executor(executor, workers, timeout) if own_executor else executor
-    run = Search(space, strategy, seed, out_dir=out_dir, resume=resume, **options)
-    started = time.perf_counter()
+    observer = observer or Observer()
+    run = Search(
+        space,
+        strategy,
+        seed,
+        out_dir=out_dir,
+        resume=resume,
+        observer=observer,
+        settings=settings,
+        **options,
+    )
     bar = tqdm(total=budget, initial=len(run.outcomes), disable=not progress, unit="eval")
     try:
         while True:
             batch = run.pending  # an interrupted batch first (after resume)
             if not batch:
-                if len(run.trials) >= budget:
+                if len(run.trials) >= budget or observer.stop(run):
                     break
                 batch = run.ask(budget - len(run.trials))
                 if not batch:
                     break  # the space is used up
             _evaluate(objective, batch, run, pool, timeout, bar, on_result)
-            for trial in batch:  # proposal order: independent of which worker finished first
-                run.tell_recorded(trial)
+            run.tell_recorded(batch)  # proposal order: independent of which worker finished first
     finally:
         bar.close()
         run.close()
         if own_executor:
             pool.shutdown(wait=False, cancel_futures=True)
-    wall = time.perf_counter() - started
+    return finish(run, budget)
+
+
+def finish(run: Search, budget: int) -> SearchResult:
+    """The result tables and summary of a run; written to its folder (summary last)."""
     evaluations = run.results()
+    iterations = run.observer.iterations(evaluations)
     best = run.best()
+    wall = run.elapsed()
+    summary = summarize(run, evaluations, wall, budget)
     result = SearchResult(
         best_arch=run.space.architecture(best[0]) if best else None,
         best_value=best[1] if best else None,
         evaluations=evaluations,
-        n_failed=int((evaluations["status"] == "failed").sum()) if len(evaluations) else 0,
+        n_failed=summary["n_failed"],
         wall_seconds=wall,
+        summary=summary,
+        iterations=iterations,
     )
     if run.out_dir is not None:
-        write_table(run.out_dir / RESULTS, evaluations)
-        write_json(
-            run.out_dir / SUMMARY,
-            {
-                "best_arch": run.space.to_string(best[0]) if best else None,
-                "best_value": result.best_value,
-                "n_evaluations": len(evaluations),
-                "n_failed": result.n_failed,
-                "wall_seconds": wall,
-                "settings": run.settings,
-            },
-        )
+        write_table(run.out_dir / EVALUATIONS, evaluations)
+        write_table(run.out_dir / ITERATIONS, iterations)
+        write_json(run.out_dir / SUMMARY, summary)  # last: its presence marks a finished run
     return result
+
+
+def summarize(run: Search, evaluations: pd.DataFrame, wall_seconds: float, budget: int) -> dict:
+    """``summary.json``: one set of keys for every search (``weaknas.runner.output``)."""
+    ok = evaluations[evaluations["status"] == "ok"] if len(evaluations) else evaluations
+    best = ok.loc[ok["value"].idxmax()] if len(ok) else None  # first proposed on ties
+    strategy = run.strategy
+    summary = {
+        "space": run.space.name,
+        "strategy": run.settings.get("strategy"),
+        "seed": run.seed,
+        "n_queries": int(len(evaluations)),
+        "n_failed": int(len(evaluations) - len(ok)),
+        "n_iterations": int(run.iteration),
+        "best_arch": None if best is None else best["arch"],
+        "best_value": None if best is None else float(best["value"]),
+        "wall_seconds": wall_seconds,
+        "fit_seconds": float(getattr(strategy, "fit_seconds", 0.0)),
+        "rank_seconds": float(getattr(strategy, "rank_seconds", 0.0)),
+    }
+    summary.update(run.observer.summary(evaluations, best))
+    summary.update(
+        {
+            "settings": _plain({**run.settings, "budget": budget}),
+            "notes": list(run.observer.notes),
+            "versions": library_versions(),
+        }
+    )
+    return summary
+
+
+def _plain(value):
+    """Settings as JSON values (a function given as a predictor becomes its name)."""
+    return json.loads(json.dumps(value, default=_describe))
+
+
+def _describe(value) -> str:
+    return getattr(value, "__qualname__", None) or type(value).__name__
 
 
 def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_result) -> None:
     """Evaluate the batch's unfinished trials in parallel; record each as it finishes."""
+    by_index = getattr(objective, "by_index", False)
     submitted = {}
+    settled = []  # (future, trial, seconds) of calls that ran inside submit (inline)
     for trial in batch:
         if trial.index not in run.outcomes:
-            submitted[pool.submit(objective, trial.arch)] = (trial, time.perf_counter())
+            argument = trial.index if by_index else trial.arch
+            start = time.perf_counter()
+            future = pool.submit(objective, argument)
+            if future.done():
+                settled.append((future, trial, time.perf_counter() - start))
+            else:
+                submitted[future] = (trial, start)
     order = {future: position for position, future in enumerate(submitted)}
 
-    def finish(trial: Trial, outcome: Outcome) -> None:
+    def finish_one(trial: Trial, outcome: Outcome) -> None:
         run.record(trial, outcome)
         if on_result is not None:
             on_result(trial, outcome)
         bar.update()
-        best = run.best()
-        if best is not None:
+        if outcome.ok and not bar.disable:
+            best = run.best()
             bar.set_postfix(best=f"{best[1]:.4g}", refresh=False)
 
+    for future, trial, seconds in settled:
+        finish_one(trial, _settle(future, seconds))
     waiting = set(submitted)
     while waiting:
         deadlines = [start + timeout for _, start in submitted.values()] if timeout else []
@@ -366,12 +492,7 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
         done, waiting = wait(waiting, timeout=left, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=order.get):
             trial, start = submitted.pop(future)
-            seconds = time.perf_counter() - start
-            try:
-                outcome = _outcome(future.result(), seconds)
-            except Exception as exc:  # noqa: BLE001 - a failed evaluation, recorded
-                outcome = Outcome(None, _error_text(exc), seconds)
-            finish(trial, outcome)
+            finish_one(trial, _settle(future, time.perf_counter() - start))
         if timeout and not getattr(pool, "enforces_timeout", False):
             # an executor that cannot stop a call itself: stop waiting for it
             now = time.perf_counter()
@@ -380,9 +501,19 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
                 future.cancel()
                 waiting.discard(future)
                 error = EvaluationTimeout(f"timed out after {timeout:g} s (left running)")
-                finish(trial, Outcome(None, _error_text(error), now - start))
+                finish_one(trial, Outcome(None, _error_text(error), now - start))
+
+
+def _settle(future, seconds: float) -> Outcome:
+    try:
+        return _outcome(future.result(), seconds)
+    except Exception as exc:  # noqa: BLE001 - a failed evaluation, recorded
+        return Outcome(None, _error_text(exc), seconds)
 
 
 def _error_text(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+__all__ = ["Outcome", "Search", "SearchResult", "Trial", "finish", "search"]
