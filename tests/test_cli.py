@@ -119,3 +119,50 @@ def test_search_with_real_training_and_resume(tmp_path, capsys):
     assert "val acc" not in capsys.readouterr().out  # nothing was evaluated again
     assert main([*args, "--out", str(out)]) == 2
     assert "--resume" in capsys.readouterr().err
+
+
+def test_search_refuses_to_replace_a_run_and_resumes_any_search(tmp_path, capsys, nb201_csv):
+    out = tmp_path / "run"
+    args = ["search", "--data", str(nb201_csv), "--budget", "40", "--quiet"]
+    assert main([*args, "--out", str(out)]) == 0
+    first = pd.read_parquet(out / "evaluations.parquet")
+    assert main([*args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"--resume {out}" in err and "--overwrite" in err
+    assert main([*args, "--out", str(out), "--overwrite", "--seed", "1"]) == 0
+    assert not pd.read_parquet(out / "evaluations.parquet")["index"].equals(first["index"])
+    assert main(["search", "--resume", str(out), "--budget", "50"]) == 2
+    assert "drop --budget" in capsys.readouterr().err
+    assert main(["search", "--resume", str(out), "--quiet"]) == 0  # finished: nothing to do
+    (tmp_path / "file").write_text("x")
+    assert main([*args, "--out", str(tmp_path / "file")]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert main(["search", "--resume", str(tmp_path)]) == 2
+    assert "not a folder written by 'weaknas search'" in capsys.readouterr().err
+
+
+def test_killed_command_line_search_resumes_exactly(tmp_path, nb201_csv):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    base = [sys.executable, "-m", "weaknas.cli", "search", "--data", str(nb201_csv)]
+    base += ["--budget", "300", "--quiet"]
+    subprocess.run([*base, "--out", str(tmp_path / "plain")], check=True, timeout=300)
+    killed = tmp_path / "killed"
+    process = subprocess.Popen([*base, "--out", str(killed)])
+    log = killed / "events.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        if log.is_file() and log.read_text().count('"result"') >= 30:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the search ended before it was killed"
+    subprocess.run([*base[:3], "search", "--resume", str(killed), "--quiet"], check=True)
+    timing = ["seconds", "elapsed"]
+    plain = pd.read_parquet(tmp_path / "plain" / "evaluations.parquet").drop(columns=timing)
+    resumed = pd.read_parquet(killed / "evaluations.parquet").drop(columns=timing)
+    pd.testing.assert_frame_equal(resumed, plain)

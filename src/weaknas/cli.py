@@ -123,11 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--timeout", type=float, default=None, help="seconds before an evaluation is killed"
     )
-    train.add_argument(
+    search.add_argument(
         "--resume",
         default=None,
         metavar="DIR",
-        help="continue the run in DIR after a crash (its settings are read from DIR)",
+        help="continue the run in DIR after a crash or Ctrl-C (its settings are read from DIR)",
+    )
+    search.add_argument(
+        "--overwrite", action="store_true", help="replace a search already in --out"
     )
 
     study = commands.add_parser("study", help="run many seeds and tabulate them")
@@ -141,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="compare several strategies, comma-separated (e.g. weaknas,random,evolution); "
         "overrides --strategy",
+    )
+    study.add_argument(
+        "--stale",
+        choices=("error", "rerun", "keep"),
+        default="error",
+        help="seeds in --out that were run by other code (another code version): refuse "
+        "(default), run them again, or keep them (recorded in study.json)",
     )
     study.add_argument(
         "--benchmarks",
@@ -202,14 +212,108 @@ def _fmt(value, digits: int = 2) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
+# What ``weaknas search`` records in ``cli.json`` so that ``--resume DIR`` needs nothing else.
+SEARCH_SETTINGS = (
+    "benchmark",
+    "strategy",
+    "budget",
+    "predictor",
+    "n_init",
+    "batch_size",
+    "top_m",
+    "encoding",
+    "target",
+    "acquisition",
+    "n_models",
+    "deterministic",
+    "stop_at_optimum",
+    "data",
+    "seed",
+    "train",
+    "space",
+    "epochs",
+    "workers",
+    "timeout",
+)
+CLI_FILE = "cli.json"
+# Files a search writes; --overwrite removes exactly these.
+RUN_FILES = (
+    CLI_FILE,
+    "run.json",
+    "events.jsonl",
+    "evaluations.parquet",
+    "iterations.parquet",
+    "summary.json",
+)
+
+
+def _resumed_settings(args: argparse.Namespace) -> None:
+    """``--resume DIR``: the settings recorded in DIR replace the defaults in ``args``."""
+    import json
+
+    if args.resume:
+        out = Path(args.resume)
+        stored = out / CLI_FILE
+        if not stored.is_file():
+            raise ValueError(
+                f"--resume {out}: no {CLI_FILE}; not a folder written by 'weaknas search'"
+            )
+        defaults = vars(build_parser().parse_args(["search"]))
+        given = [n for n in SEARCH_SETTINGS if getattr(args, n) != defaults[n]]
+        if given or args.out or args.overwrite:
+            flags = ", ".join("--" + n.replace("_", "-") for n in given + ["out"] * bool(args.out))
+            raise ValueError(
+                f"--resume {out} continues the run with the settings in {stored}; "
+                f"drop {flags or '--overwrite'}"
+            )
+        for name, value in json.loads(stored.read_text()).items():
+            if name in SEARCH_SETTINGS:
+                setattr(args, name, value)
+
+
+def _search_folder(args: argparse.Namespace) -> Path:
+    """The run's folder, once its settings are known to be valid: the one to resume, or
+    a new one (refusing to replace a run unless --overwrite), with ``cli.json``."""
+    import json
+
+    if args.resume:
+        return Path(args.resume)
+    default = (
+        f"runs/{args.space}_{args.train}_{args.strategy}_seed{args.seed}"
+        if args.train
+        else f"runs/{args.benchmark}_{args.strategy}_seed{args.seed}"
+    )
+    out = Path(args.out or default)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: is a file, not a folder")
+    if any((out / name).exists() for name in RUN_FILES):
+        if not args.overwrite:
+            raise ValueError(
+                f"--out {out}: holds a search already; continue it with --resume {out}, "
+                "or replace it with --overwrite"
+            )
+        for name in RUN_FILES:
+            (out / name).unlink(missing_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        settings = {name: getattr(args, name) for name in SEARCH_SETTINGS}
+        (out / CLI_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+    except OSError as exc:
+        raise ValueError(f"--out {out}: cannot write there ({exc.strerror})") from None
+    return out
+
+
 def _search(args: argparse.Namespace) -> int:
-    if args.train or args.resume:
+    _resumed_settings(args)
+    if args.train:
         return _train_search(args)
-    config = _config(args)
-    out = Path(args.out or f"runs/{config.benchmark}_{config.strategy}_seed{args.seed}")
+    config = _config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
+    out = args.run_folder = _search_folder(args)
     progress = not args.quiet and sys.stderr.isatty()
-    summary = run_search(benchmark, config, args.seed, out_dir=out, progress=progress).summary
+    summary = run_search(
+        benchmark, config, args.seed, out_dir=out, progress=progress, resume=bool(args.resume)
+    ).summary
     if not args.quiet:
         q = summary["queries_to_optimum"]
         print(
@@ -229,44 +333,13 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-TRAIN_SETTINGS = (
-    "train",
-    "space",
-    "epochs",
-    "strategy",
-    "budget",
-    "seed",
-    "n_init",
-    "batch_size",
-    "workers",
-    "timeout",
-)
-
-
 def _train_search(args: argparse.Namespace) -> int:
     """``--train``: search NB201 cells by training each one (``weaknas.search``)."""
-    import json
-
     from weaknas.runner.engine import search
     from weaknas.spaces.nb201 import NB201Space
     from weaknas.training.digits import DigitsObjective
 
-    if args.resume:
-        out = Path(args.resume)
-        stored = out / "cli.json"
-        if not stored.is_file():
-            raise ValueError(
-                f"{out}: no cli.json; not a folder written by 'weaknas search --train'"
-            )
-        for name, value in json.loads(stored.read_text()).items():
-            setattr(args, name, value)
-    else:
-        out = Path(args.out or f"runs/{args.space}_{args.train}_{args.strategy}_seed{args.seed}")
-        out.mkdir(parents=True, exist_ok=True)
-        if (out / "cli.json").exists():
-            raise ValueError(f"{out}: holds a run already; continue it with --resume {out}")
-        settings = {name: getattr(args, name) for name in TRAIN_SETTINGS}
-        (out / "cli.json").write_text(json.dumps(settings, indent=2) + "\n")
+    out = args.run_folder = _search_folder(args)
     options = {}
     if args.strategy in ("weaknas", "bananas"):
         options = {"n_init": args.n_init or 10, "batch_size": args.batch_size}
@@ -327,12 +400,24 @@ def _study(args: argparse.Namespace) -> int:
     if len(methods) == 1:
         config = methods[0].config
         table = run_study(
-            config, seeds, out, data=args.data, workers=args.workers, progress=progress
+            config,
+            seeds,
+            out,
+            data=args.data,
+            workers=args.workers,
+            progress=progress,
+            stale=args.stale,
         )
         text = markdown_table({config.label: table})
     else:
         table = run_studies(
-            methods, seeds, out, data=args.data, workers=args.workers, progress=progress
+            methods,
+            seeds,
+            out,
+            data=args.data,
+            workers=args.workers,
+            progress=progress,
+            stale=args.stale,
         )
         text = tables_by_benchmark(table)
     if not args.quiet:
@@ -374,11 +459,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"weaknas: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(
-            "weaknas: interrupted; finished evaluations are in the output folder's "
-            "evaluations.jsonl",
-            file=sys.stderr,
-        )
+        folder = getattr(args, "run_folder", None)
+        if folder is not None:
+            message = (
+                f"interrupted; every finished evaluation is logged in {folder / 'events.jsonl'}"
+                f"; continue with: weaknas search --resume {folder}"
+            )
+        elif args.command == "study":
+            message = "interrupted; finished seeds are kept: run the same command to continue"
+        else:
+            message = "interrupted"
+        print(f"weaknas: {message}", file=sys.stderr)
         return 130
 
 

@@ -61,6 +61,23 @@ class TabularBenchmark:
         """The architecture with the highest mean validation accuracy."""
         return int(np.argmax(self.val_mean))
 
+    def training_runs(self, seed: int) -> np.ndarray:
+        """Which recorded training run each architecture reports in a search with ``seed``.
+
+        Drawn once for the whole space: the value an architecture shows depends on the
+        seed and the architecture only, not on when or by which method it is queried, so
+        every method of a study sees the same noisy value for the same architecture and
+        seed (common random numbers), and a resumed or parallel run sees what a plain
+        one does.
+        """
+        rng = np.random.default_rng([int(seed), 0x5EED])
+        return rng.integers(0, self._run_counts)
+
+    def observe(self, index: int, run: int) -> float:
+        """The value of architecture ``index``'s ``run``-th recorded training run."""
+        runs = self.val_runs[index]
+        return float(runs[~np.isnan(runs)][run])
+
     def query(self, index: int, rng: np.random.Generator | None, deterministic: bool) -> float:
         """The value a search sees for ``index``: one random seed's run, or the mean."""
         if deterministic:

@@ -43,6 +43,7 @@ from weaknas.runner.output import (
     LOG,
     RUN,
     SUMMARY,
+    code_version,
     library_versions,
     write_json,
     write_table,
@@ -145,7 +146,7 @@ class Search:
     def _open(self, resume: bool) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         run_file, log_file = self.out_dir / RUN, self.out_dir / LOG
-        expected = json.loads(json.dumps(self._fingerprint(), default=str))
+        expected = json.loads(json.dumps(self._fingerprint(), default=_describe))
         if run_file.is_file():
             if not resume:
                 raise ValueError(
@@ -153,15 +154,17 @@ class Search:
                     "or choose another folder"
                 )
             stored = json.loads(run_file.read_text())
+            stored_code = stored.pop("code_version", None)
             if stored != expected:
                 raise ValueError(
                     f"{run_file}: the run was started with {stored}, not {expected}; resume "
                     "needs the same space, strategy, seed and options"
+                    + (f" (it ran code version {stored_code})" if stored_code else "")
                 )
             if log_file.is_file():
                 self._replay(read_log(log_file)[0], log_file)
         else:
-            write_json(run_file, expected)
+            write_json(run_file, {**expected, "code_version": code_version()})
         self._log = DurableLog(log_file)
         self._started = time.perf_counter()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from weaknas.benchmarks.base import TabularBenchmark
 
 
@@ -13,9 +11,10 @@ class TabularObjective:
     Returns the observed value (one training seed's validation accuracy, or the mean
     when ``deterministic``) plus the benchmark's facts about the architecture
     (``val_mean``, ``test`` and its extra columns), which are recorded but never told to
-    the strategy. The noise stream is derived from the run seed but separate from the
-    strategy's, so changing a strategy's random choices never changes which seed a
-    benchmark reports.
+    the strategy. Which training seed each architecture reports is drawn up front from
+    the run seed (``TabularBenchmark.training_runs``), separately from the strategy's
+    random stream: every method sees the same value for the same architecture and seed,
+    whatever order it queries in.
     """
 
     by_index = True  # the engine passes the architecture's index: no parsing
@@ -23,13 +22,17 @@ class TabularObjective:
     def __init__(self, benchmark: TabularBenchmark, seed: int, deterministic: bool) -> None:
         self.benchmark = benchmark
         self.deterministic = deterministic
-        self.rng = np.random.default_rng([int(seed), 0x5EED])
+        self.runs = None if deterministic else benchmark.training_runs(seed)
         self._extra = benchmark.extra.to_dict(orient="list")
 
     def __call__(self, index: int) -> dict[str, float]:
         bench = self.benchmark
         result = {
-            "value": bench.query(index, self.rng, self.deterministic),
+            "value": (
+                float(bench.val_mean[index])
+                if self.runs is None
+                else bench.observe(index, int(self.runs[index]))
+            ),
             "val_mean": float(bench.val_mean[index]),
             "test": float(bench.test[index]),
         }

@@ -66,7 +66,7 @@ class BananasLike(PredictorStrategy):
             predictions[m] = model.predict(features[candidates])
         mean, spread = predictions.mean(axis=0), predictions.std(axis=0)
         draws = thompson_draws(mean, spread, self.rng)
-        best = np.argsort(-draws)[:count]
+        best = np.argsort(-draws, kind="stable")[:count]  # stable: the same on every CPU
         return [Suggestion(int(candidates[i]), float(mean[i])) for i in best]
 
     def _candidates(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -75,7 +75,7 @@ class BananasLike(PredictorStrategy):
         Drawn from the parents' whole unseen neighbourhood at once: drawing mutations one
         at a time wastes most draws on repeats once the neighbourhood is mostly evaluated.
         """
-        parents = indices[np.argsort(-values)[: self.n_parents]]
+        parents = indices[np.argsort(-values, kind="stable")[: self.n_parents]]
         pool = {n for p in parents for n in self.space.neighbours(int(p))}
         unseen = np.array(sorted(n for n in pool if not self._seen[n]), dtype=np.int64)
         if len(unseen) <= self.n_candidates:

@@ -27,6 +27,26 @@ def best_first(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return shuffled[np.argsort(-np.asarray(scores)[shuffled], kind="stable")]
 
 
+def top_k(scores: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``best_first(scores, rng)[:k]`` (same draws, same result) without sorting everything.
+
+    Only values decide which positions are in the top ``k``, and the shuffle decides
+    among ties, so the result is the same on every CPU: ``np.argpartition`` alone returns
+    its positions in an order that depends on the CPU's vector instructions.
+    """
+    scores = np.asarray(scores)
+    shuffled = rng.permutation(len(scores))
+    k = min(k, len(scores))
+    if k <= 0:
+        return shuffled[:0]
+    negated = -scores[shuffled]
+    threshold = np.partition(negated, k - 1)[k - 1]  # a value: the same on every CPU
+    above = np.flatnonzero(negated < threshold)
+    tied = np.flatnonzero(negated == threshold)[: k - len(above)]
+    chosen = np.concatenate([above, tied])  # shuffled positions, ascending
+    return shuffled[chosen[np.argsort(negated[chosen], kind="stable")]]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """One architecture to evaluate, with the strategy's prediction for it (NaN if none)."""

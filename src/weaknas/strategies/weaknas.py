@@ -26,7 +26,7 @@ from weaknas.strategies.acquisition import (
     thompson_draws,
     upper_confidence_bound,
 )
-from weaknas.strategies.base import Suggestion, best_first
+from weaknas.strategies.base import Suggestion, top_k
 from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.schedules import TopMSchedule
 
@@ -102,10 +102,8 @@ class WeakNAS(PredictorStrategy):
 
     def _uniform_from_top_m(self, scores: np.ndarray, count: int, n_told: int) -> np.ndarray:
         m = min(max(self.top_m(n_told), count), len(scores))
-        # Shuffle first so that ties (tree models predict many equal values) are broken
-        # at random rather than by index order.
-        shuffled = self.rng.permutation(len(scores))
-        top = shuffled[np.argpartition(-scores[shuffled], m - 1)[:m]]
+        # Ties (tree models predict many equal values) are broken at random, not by index.
+        top = top_k(scores, m, self.rng)
         return self.rng.choice(top, size=count, replace=False)
 
     def _best_by_acquisition(self, mean, spread, best_label: float, count: int) -> np.ndarray:
@@ -117,4 +115,4 @@ class WeakNAS(PredictorStrategy):
             value = upper_confidence_bound(mean, spread)
         else:  # "ts"
             value = thompson_draws(mean, spread, self.rng)
-        return best_first(value, self.rng)[:count]
+        return top_k(value, count, self.rng)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -22,7 +23,15 @@ from tqdm.auto import tqdm
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
-from weaknas.runner.output import EVALUATIONS, ITERATIONS, RUN, SUMMARY, write_json, write_table
+from weaknas.runner.output import (
+    EVALUATIONS,
+    ITERATIONS,
+    RUN,
+    SUMMARY,
+    code_version,
+    write_json,
+    write_table,
+)
 from weaknas.study.metrics import at_checkpoints
 from weaknas.study.report import write_report
 
@@ -133,16 +142,22 @@ def run_study(
     progress: bool = False,
     on_seed: Callable[[dict], None] | None = None,
     name: str | None = None,
+    stale: str = "error",
 ) -> pd.DataFrame:
     """Run ``config`` for every seed; seeds already finished in ``out_dir`` are kept.
+
+    Seeds run by other code (another ``code_version``) are never reused silently:
+    ``stale="error"`` (default) refuses, ``"rerun"`` runs them again, ``"keep"`` keeps
+    them (recorded in ``study.json``).
 
     Returns one row per seed (its summary plus checkpoint metrics) and writes the tidy
     tables (module docstring) and a ``report.md`` into ``out_dir``.
     """
     paths = StudyPaths(Path(out_dir))
     paths.root.mkdir(parents=True, exist_ok=True)
-    _check_same_settings(paths.root / STUDY, config, data)
     seeds = list(seeds)
+    kept = _handle_stale(paths, seeds, stale)
+    _check_same_settings(paths.root / STUDY, config, data, kept)
     jobs = [(config, s, paths.seed_dir(s)) for s in seeds if not paths.finished(s)]
     label = f"{config.label} {config.benchmark}"
     _run_jobs(jobs, data, workers, progress, on_seed, len(seeds), label)
@@ -156,10 +171,12 @@ def run_studies(
     data: str | None = None,
     workers: int | None = None,
     progress: bool = False,
+    stale: str = "error",
 ) -> pd.DataFrame:
     """Every method (each on its own benchmark) for every seed, all in one process pool.
 
-    Finished seeds are kept, so re-running resumes an interrupted study. Returns the
+    Finished seeds are kept, so re-running resumes an interrupted study (``stale``: as
+    in ``run_study``). Returns the
     per-seed table of all methods; writes each method's folder and, in ``out_dir``, the
     tidy tables of all of them and ``report.md``.
     """
@@ -170,10 +187,12 @@ def run_studies(
     for method in methods:
         if not method.name or "/" in method.name or method.name.startswith("."):
             raise ValueError(f"method name {method.name!r} cannot be a folder name")
+    seeds = list(seeds)
+    for method in methods:
         folder = method.folder(root)
         folder.mkdir(parents=True, exist_ok=True)
-        _check_same_settings(folder / STUDY, method.config, data)
-    seeds = list(seeds)
+        kept = _handle_stale(StudyPaths(folder), seeds, stale)
+        _check_same_settings(folder / STUDY, method.config, data, kept)
     paths = [(m.config, StudyPaths(m.folder(root))) for m in methods]
     jobs = [  # seed-major, so the first seeds of every method finish first
         (config, s, study.seed_dir(s))
@@ -187,7 +206,49 @@ def run_studies(
     return combine(root, [method.folder(root) for method in methods])
 
 
-def _check_same_settings(path: Path, config: SearchConfig, data: str | None) -> None:
+STALE = ("error", "rerun", "keep")
+
+
+def _run_code_version(seed_dir: Path) -> str | None:
+    """The code version a seed's run was made with ('' if it predates recording it)."""
+    if (seed_dir / SUMMARY).is_file():
+        versions = json.loads((seed_dir / SUMMARY).read_text()).get("versions", {})
+        return versions.get("code_version", "")
+    if (seed_dir / RUN).is_file():  # interrupted
+        return json.loads((seed_dir / RUN).read_text()).get("code_version", "")
+    return None  # never started
+
+
+def _handle_stale(paths: StudyPaths, seeds: list[int], stale: str) -> list[int]:
+    """Apply the ``stale`` policy to seeds run by other code; returns the ones kept."""
+    if stale not in STALE:
+        raise ValueError(f"stale must be one of {STALE}, got {stale!r}")
+    current = code_version()
+    found = {s: _run_code_version(paths.seed_dir(s)) for s in seeds}
+    old = [s for s, version in found.items() if version is not None and version != current]
+    if not old:
+        return []
+    if stale == "error":
+        versions = sorted({found[s] or "unrecorded" for s in old})
+        raise ValueError(
+            f"{paths.root}: {len(old)} seed(s) ({_seed_list(old)}) were run by other code "
+            f"(code version {', '.join(versions)}; now {current}); run them again with "
+            "--stale rerun (stale='rerun') or keep them with --stale keep (stale='keep')"
+        )
+    if stale == "rerun":
+        for seed in old:
+            shutil.rmtree(paths.seed_dir(seed))
+        return []
+    return old
+
+
+def _seed_list(seeds: list[int]) -> str:
+    return ", ".join(map(str, seeds[:5])) + (", ..." if len(seeds) > 5 else "")
+
+
+def _check_same_settings(
+    path: Path, config: SearchConfig, data: str | None, stale_kept: list[int] = ()
+) -> None:
     """Refuse to mix seeds of different settings in one study folder.
 
     The stored settings are read back through ``SearchConfig``, so a study written before
@@ -207,7 +268,13 @@ def _check_same_settings(path: Path, config: SearchConfig, data: str | None) -> 
                 f"{path.parent}: holds a study with other settings {stored}; "
                 "use another --out folder"
             )
-    write_json(path, {"config": config.as_dict(), "data": data})
+    record = {"config": config.as_dict(), "data": data, "code_version": code_version()}
+    if path.is_file():
+        earlier = json.loads(path.read_text()).get("stale_seeds_kept", [])
+        stale_kept = sorted(set(earlier) | set(stale_kept))
+    if stale_kept:
+        record["stale_seeds_kept"] = list(stale_kept)  # run by other code, kept on request
+    write_json(path, record)
 
 
 def collect(root: Path, config: SearchConfig, seeds: list[int], name: str) -> pd.DataFrame:
