@@ -7,13 +7,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from weaknas.benchmarks import BENCHMARKS, load_benchmark
 from weaknas.errors import DataFileError
-from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
-from weaknas.runner import SearchConfig, run_search
-from weaknas.strategies import STRATEGIES
-from weaknas.strategies.acquisition import ACQUISITIONS
-from weaknas.strategies.targets import TARGETS
+from weaknas.names import (
+    ACQUISITIONS,
+    BENCHMARKS,
+    DEFAULT_PREDICTOR,
+    PREDICTORS,
+    STRATEGIES,
+    TARGETS,
+)
+
+# Heavy modules (numpy, pandas, predictors) are imported inside the commands, after the
+# arguments are parsed: --help and argument errors answer at once.
 
 
 def _add_search_options(parser: argparse.ArgumentParser) -> None:
@@ -179,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace, **overrides) -> SearchConfig:
+def _config(args: argparse.Namespace, **overrides):
+    from weaknas.runner import SearchConfig
+
     settings = dict(
         benchmark=args.benchmark,
         strategy=args.strategy,
@@ -307,6 +314,9 @@ def _search(args: argparse.Namespace) -> int:
     _resumed_settings(args)
     if args.train:
         return _train_search(args)
+    from weaknas.benchmarks import load_benchmark
+    from weaknas.runner import run_search
+
     config = _config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
     out = args.run_folder = _search_folder(args)
@@ -380,6 +390,7 @@ def _train_search(args: argparse.Namespace) -> int:
 
 
 def _study(args: argparse.Namespace) -> int:
+    from weaknas.benchmarks import load_benchmark
     from weaknas.study import Method, markdown_table, run_studies, run_study
     from weaknas.study.report import tables_by_benchmark
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 
+from weaknas import names
 from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.benchmarks.nb101 import load_nb101
 from weaknas.benchmarks.nb201 import load_nb201
 
-BENCHMARKS: dict[str, str] = {
+BENCHMARKS: dict[str, str] = {  # name -> dataset
     "nb201-cifar10": "cifar10",
     "nb201-cifar100": "cifar100",
     "nb201-imagenet16": "imagenet16",
     "nb101": "cifar10",
 }
+if tuple(BENCHMARKS) != names.BENCHMARKS:
+    raise ImportError(f"benchmark registry {tuple(BENCHMARKS)} != weaknas.names {names.BENCHMARKS}")
 
 
 def load_benchmark(name: str, data: str | os.PathLike | None = None) -> TabularBenchmark:

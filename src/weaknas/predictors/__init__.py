@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from weaknas.names import DEFAULT_PREDICTOR
+from weaknas.names import PREDICTORS as PREDICTOR_NAMES
 from weaknas.predictors.base import WeakPredictor
 from weaknas.predictors.forest import RandomForestPredictor
 from weaknas.predictors.gbdt import LGBMPredictor
@@ -17,7 +19,8 @@ PREDICTORS: dict[str, Callable[[int], WeakPredictor]] = {
     "mlp": lambda seed: MLPPredictor(random_state=seed),
     "mlp-paper": lambda seed: MLPPredictor.paper(random_state=seed),
 }
-DEFAULT_PREDICTOR = "lgbm"
+if tuple(PREDICTORS) != PREDICTOR_NAMES:
+    raise ImportError(f"predictor registry {tuple(PREDICTORS)} != weaknas.names {PREDICTOR_NAMES}")
 
 
 def make_predictor(name: str, random_state: int = 0) -> WeakPredictor:

@@ -131,7 +131,7 @@ class Search:
         self.iteration = 0
         self.trials: dict[int, Trial] = {}  # every trial handed out, by index
         self.outcomes: dict[int, Outcome] = {}  # finished evaluations, by index
-        self._told: set[int] = set()
+        self._untold: dict[int, Trial] = {}  # handed out, not yet told (proposal order)
         self._log: DurableLog | None = None
         self._clock_offset = 0.0  # run time before this process (resume)
         self._started = time.perf_counter()
@@ -218,6 +218,7 @@ class Search:
             for s in batch
         ]
         self.trials.update((t.index, t) for t in trials)
+        self._untold.update((t.index, t) for t in trials)
         if trials:
             self.observer.on_ask(self.strategy, self.iteration)
         return trials
@@ -259,7 +260,7 @@ class Search:
             self.strategy.tell(index, outcome.value)
         else:
             self.strategy.tell_failure(index)
-        self._told.add(index)
+        self._untold.pop(index)
 
     def tell_recorded(self, trials: list[Trial]) -> None:
         """Pass recorded results to the strategy (one durable log record for all)."""
@@ -283,7 +284,7 @@ class Search:
     @property
     def pending(self) -> list[Trial]:
         """Trials handed out and not yet told (in proposal order)."""
-        return [t for i, t in self.trials.items() if i not in self._told]
+        return list(self._untold.values())
 
     # --- results --------------------------------------------------------------------------
     def results(self) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import threading
 import traceback
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
-EXECUTORS = ("inline", "thread", "process", "ray")
+from weaknas.names import EXECUTORS
 
 
 class EvaluationTimeout(Exception):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau
 
 from weaknas.benchmarks.base import TabularBenchmark
 
@@ -59,6 +58,8 @@ class PredictorDiagnostics:
 
 
 def _tau(a: np.ndarray, b: np.ndarray) -> float:
+    from scipy.stats import kendalltau  # imported on first use: scipy.stats is slow to load
+
     if np.ptp(a) == 0:
         return float("nan")  # a constant prediction ranks nothing
     return float(kendalltau(a, b).statistic)

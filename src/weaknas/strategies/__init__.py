@@ -1,5 +1,6 @@
 """Search strategies behind one ask/tell interface."""
 
+from weaknas.names import STRATEGIES
 from weaknas.strategies.bananas import BananasLike
 from weaknas.strategies.base import Strategy, Suggestion
 from weaknas.strategies.evolution import RegularizedEvolution
@@ -8,17 +9,6 @@ from weaknas.strategies.random_search import RandomSearch
 from weaknas.strategies.schedules import TopMSchedule
 from weaknas.strategies.single_predictor import SinglePredictor
 from weaknas.strategies.weaknas import WeakNAS
-
-# tpe needs the optuna extra
-STRATEGIES = (
-    "weaknas",
-    "random",
-    "evolution",
-    "local-search",
-    "bananas",
-    "single-predictor",
-    "tpe",
-)
 
 
 def strategy_class(name: str) -> type[Strategy]:

@@ -9,17 +9,16 @@ un-negated labels in its EI, which rewards predicted *low* accuracy.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm
 
-# uniform: sample uniformly from the top-M by mean (the paper's WeakNAS); greedy: the
-# top-N by mean; the rest rank candidates by the acquisition and take the top-N.
-ACQUISITIONS = ("uniform", "greedy", "ei", "ucb", "ts")
-NEEDS_ENSEMBLE = ("ei", "ucb", "ts")
+from weaknas.names import ACQUISITIONS, NEEDS_ENSEMBLE
+
 UCB_KAPPA = 0.5  # NASLib's default exploration factor for UCB
 
 
 def expected_improvement(mean: np.ndarray, std: np.ndarray, best: float) -> np.ndarray:
     """E[max(f - best, 0)] for f ~ N(mean, std^2); ``mean - best`` where std is 0."""
+    from scipy.stats import norm  # scipy.stats costs ~0.5 s to import: only when used
+
     std = np.asarray(std, dtype=float)
     gain = np.asarray(mean, dtype=float) - best
     safe = np.where(std > 0, std, 1.0)

@@ -8,9 +8,9 @@ squared-error fit that only needs to order the good ones.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
+import pandas as pd
 
-TARGETS = ("value", "rank")
+from weaknas.names import TARGETS
 
 
 def check_target(target: str) -> str:
@@ -21,4 +21,7 @@ def check_target(target: str) -> str:
 
 def fit_labels(values: np.ndarray, target: str) -> np.ndarray:
     """The labels to fit for observed ``values`` under ``target``."""
-    return rankdata(values) / len(values) if target == "rank" else values
+    if target != "rank":
+        return values
+    # average ranks of ties, as scipy.stats.rankdata (pandas is loaded already)
+    return pd.Series(values).rank(method="average").to_numpy() / len(values)
