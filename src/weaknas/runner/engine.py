@@ -35,7 +35,12 @@ from tqdm.auto import tqdm
 
 from weaknas.errors import DataFileError
 from weaknas.runner.durable_log import DurableLog, read_log
-from weaknas.runner.executors import EvaluationTimeout, make_executor
+from weaknas.runner.executors import (
+    EvaluationTimeout,
+    WorkerStartError,
+    make_executor,
+    refuse_search_in_worker_bootstrap,
+)
 from weaknas.runner.observers import Observer
 from weaknas.runner.output import (
     EVALUATIONS,
@@ -362,8 +367,8 @@ def search(
     An objective with ``by_index = True`` receives the architecture's index instead
     (tabular benchmarks: no parsing).
     """
-    if budget < 1:
-        raise ValueError(f"budget must be >= 1, got {budget}")
+    refuse_search_in_worker_bootstrap()
+    budget = _check_count("budget", budget)
     if timeout is not None and executor == "inline":
         raise ValueError(
             "an inline objective cannot be stopped: use executor='process' for timeouts"
@@ -489,28 +494,57 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
 
     for future, trial, seconds in settled:
         finish_one(trial, _settle(future, seconds))
+    def started(future) -> float | None:
+        """When the call really started (slot executors stamp it), else its submit time;
+        None while it still waits for a free worker."""
+        stamped = getattr(future, "started_at", None)
+        if stamped is not None or getattr(pool, "stamps_start", False) is False:
+            return stamped if stamped is not None else submitted[future][1]
+        return None
+
     waiting = set(submitted)
     while waiting:
-        deadlines = [start + timeout for _, start in submitted.values()] if timeout else []
-        left = max(0.0, min(deadlines) - time.perf_counter()) + 1.0 if deadlines else None
+        starts = [started(f) for f in waiting] if timeout else []
+        deadlines = [s + timeout for s in starts if s is not None]
+        # nothing timed yet (all queued): look again once one may have started
+        left = max(0.0, min(deadlines) - time.perf_counter()) + 0.05 if deadlines else timeout
         done, waiting = wait(waiting, timeout=left, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=order.get):
-            trial, start = submitted.pop(future)
+            start = started(future)
+            trial, _ = submitted.pop(future)
             finish_one(trial, _settle(future, time.perf_counter() - start))
         if timeout and not getattr(pool, "enforces_timeout", False):
             # an executor that cannot stop a call itself: stop waiting for it
             now = time.perf_counter()
-            for future in [f for f in waiting if now - submitted[f][1] > timeout + 1.0]:
-                trial, start = submitted.pop(future)
+            late = [f for f in waiting if (s := started(f)) is not None and now - s > timeout]
+            for future in late:
+                start = started(future)
+                trial, _ = submitted.pop(future)
                 future.cancel()
                 waiting.discard(future)
                 error = EvaluationTimeout(f"timed out after {timeout:g} s (left running)")
                 finish_one(trial, Outcome(None, _error_text(error), now - start))
 
 
+class SearchStopped(ValueError):
+    """The search cannot go on (every evaluation would fail the same way)."""
+
+
+def _check_count(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
 def _settle(future, seconds: float) -> Outcome:
     try:
         return _outcome(future.result(), seconds)
+    except WorkerStartError as exc:
+        raise SearchStopped(
+            f"evaluations cannot start in worker processes ({exc}); {WorkerStartError.HINT}"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a failed evaluation, recorded
         return Outcome(None, _error_text(exc), seconds)
 

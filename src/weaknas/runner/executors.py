@@ -11,8 +11,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 import traceback
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 
 from weaknas.names import EXECUTORS
 
@@ -27,6 +28,35 @@ class WorkerDied(Exception):
 
 class ObjectiveError(Exception):
     """The objective raised; the message carries its traceback from the worker."""
+
+
+class WorkerStartError(Exception):
+    """No evaluation can run in a worker: the objective could not be sent to it, or the
+    worker died before the objective started. Every other evaluation would fail the same
+    way, so the search stops (``weaknas.runner.engine``)."""
+
+    HINT = (
+        "a worker process imports the objective's module again: in a script, start the "
+        'search under `if __name__ == "__main__":`, and define the objective at module '
+        "level (a lambda or a function defined inside another cannot be sent to a process)"
+    )
+
+
+def refuse_search_in_worker_bootstrap() -> None:
+    """Raise if called while a spawned worker imports the user's script (no __main__ guard).
+
+    Without the guard every worker would run a whole search of its own.
+    """
+    import sys
+
+    # While a spawned worker runs the parent's script, it is importing ``__mp_main__``;
+    # once done, that module becomes ``__main__``.
+    importing = sys.modules.get("__mp_main__")
+    if importing is not None and importing is not sys.modules.get("__main__"):
+        raise RuntimeError(
+            "weaknas: a search was started while a worker process imported your script; "
+            + WorkerStartError.HINT
+        )
 
 
 class InlineExecutor(Executor):
@@ -60,6 +90,8 @@ class SlotExecutor(Executor):
     start, not from the time spent queued. Subclasses implement ``_execute``.
     """
 
+    stamps_start = True  # futures carry ``started_at`` once a slot is free
+
     def __init__(self, max_workers: int) -> None:
         self.max_workers = max_workers
         self._slots = threading.BoundedSemaphore(max_workers)
@@ -75,6 +107,7 @@ class SlotExecutor(Executor):
     def _run(self, future: Future, fn, args, kwargs) -> None:
         with self._slots:
             if future.set_running_or_notify_cancel():
+                future.started_at = time.perf_counter()  # the engine times from here
                 self._execute(future, fn, args, kwargs)
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:
@@ -85,6 +118,18 @@ class SlotExecutor(Executor):
         if wait:
             for thread in self._threads:
                 thread.join()
+
+
+class ThreadSlotExecutor(SlotExecutor):
+    """Each call in a thread, at most ``max_workers`` at once; a ``timeout`` counts from
+    the call's start, not from the time it waited for a free thread. A thread cannot be
+    killed: a call past its timeout is recorded as failed and left to finish."""
+
+    def _execute(self, future: Future, fn, args, kwargs) -> None:
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
 
 
 class ProcessPerCallExecutor(SlotExecutor):
@@ -111,11 +156,22 @@ class ProcessPerCallExecutor(SlotExecutor):
         try:
             process.start()
         except Exception as exc:  # noqa: BLE001 - e.g. the objective cannot be pickled
-            future.set_exception(exc)
+            future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
             return
         send.close()
         try:
             kind, payload = receive.recv()  # "started", once the objective is loaded
+        except (EOFError, OSError):
+            receive.close()
+            process.join()
+            future.set_exception(
+                WorkerStartError(
+                    f"the worker process died before the objective started "
+                    f"(exit code {process.exitcode})"
+                )
+            )
+            return
+        try:
             if not receive.poll(self.timeout):
                 process.kill()
                 future.set_exception(
@@ -143,7 +199,7 @@ def make_executor(name: str, workers: int = 1, timeout: float | None = None) -> 
     if name == "inline":
         return InlineExecutor()
     if name == "thread":
-        return ThreadPoolExecutor(max_workers=workers)
+        return ThreadSlotExecutor(max_workers=workers)
     if name == "process":
         return ProcessPerCallExecutor(max_workers=workers, timeout=timeout)
     if name == "ray":

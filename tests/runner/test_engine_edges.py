@@ -1,0 +1,118 @@
+"""Sharp edges of the engine: each once surprised a user; each now gets one clear answer."""
+
+import subprocess
+import sys
+
+import pytest
+
+from weaknas import CategoricalSpace, Search, search
+from weaknas.runner.engine import SearchStopped
+from weaknas.testing.objectives import quadratic, toy_space
+
+README_EXAMPLE_WITHOUT_GUARD = """
+import weaknas
+space = weaknas.CategoricalSpace({"depth": [2, 4, 8], "width": [16, 32, 64]})
+def objective(config):
+    return config["depth"] * 0.1
+result = weaknas.search(objective, space, budget=6, executor="process", workers=2)
+print("finished", result.n_failed)
+"""
+
+
+def test_a_process_search_in_a_script_without_main_guard_stops_with_one_clear_error(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(README_EXAMPLE_WITHOUT_GUARD)
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0 and "finished" not in done.stdout
+    assert 'if __name__ == "__main__":' in done.stderr
+    assert "SearchStopped" in done.stderr
+
+
+def test_the_same_script_with_the_guard_runs(tmp_path):
+    guarded = README_EXAMPLE_WITHOUT_GUARD.replace(
+        "result = weaknas.search", 'if __name__ == "__main__":\n    result = weaknas.search'
+    ).replace('print("finished"', '    print("finished"')
+    script = tmp_path / "guarded.py"
+    script.write_text(guarded)
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "finished 0" in done.stdout
+
+
+def test_a_lambda_objective_in_processes_stops_at_once():
+    with pytest.raises(SearchStopped, match="lambda"):
+        search(lambda config: 1.0, toy_space(), budget=8, executor="process", workers=2)
+
+
+def test_the_thread_executor_times_evaluations_from_their_start_not_their_queueing():
+    """2 workers, 1.0 s evaluations, 1.5 s timeout: nothing may time out."""
+    space = CategoricalSpace({"a": list(range(10))})
+    result = search(_sleepy, space, budget=6, executor="thread", workers=2, timeout=1.5, n_init=6)
+    assert result.n_failed == 0, result.evaluations["error"].tolist()
+    assert result.evaluations["seconds"].between(0.9, 1.4).all()
+
+
+def _sleepy(config: dict) -> float:
+    import time
+
+    time.sleep(1.0)
+    return float(config["a"])
+
+
+@pytest.mark.parametrize("budget", ["abc", 0, -3, 2.5, True])
+def test_a_bad_budget_is_one_clear_error(budget):
+    with pytest.raises(ValueError, match="budget must be"):
+        search(quadratic, toy_space(), budget=budget)
+
+
+def test_telling_an_unknown_architecture_names_it():
+    run = Search(toy_space(), seed=0, n_init=3, batch_size=3)
+    run.ask()
+    with pytest.raises(ValueError, match="out of range"):
+        run.tell(10_000, 1.0)
+    with pytest.raises(ValueError, match="was not handed out by ask"):
+        run.tell(next(i for i in range(192) if i not in run.trials), 1.0)
+    with pytest.raises(ValueError, match="must be an integer"):
+        run.tell("7", 1.0)
+
+
+def test_a_custom_predictor_factory_with_out_dir_finishes_and_resumes(tmp_path):
+    from sklearn.ensemble import ExtraTreesRegressor
+
+    factory = _extra_trees
+    first = search(quadratic, toy_space(), budget=20, out_dir=tmp_path, predictor=factory)
+    assert (tmp_path / "summary.json").is_file()
+    again = search(
+        quadratic, toy_space(), budget=30, out_dir=tmp_path, resume=True, predictor=factory
+    )
+    assert again.evaluations["index"].tolist()[:20] == first.evaluations["index"].tolist()
+    assert len(again.evaluations) == 30
+    assert ExtraTreesRegressor  # the factory's library
+
+
+def _extra_trees(seed: int):
+    from sklearn.ensemble import ExtraTreesRegressor
+
+    return ExtraTreesRegressor(n_estimators=10, random_state=seed)
+
+
+def test_readme_own_objective_example_runs_as_pasted(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("Your own space and objective") :]
+    start = section.index("```python") + len("```python")
+    code = section[start : section.index("```", start)]
+    assert 'if __name__ == "__main__":' in code and 'executor="process"' in code
+    (tmp_path / "example.py").write_text(code)
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    best, value, failed = done.stdout.split()[-3:]
+    assert failed == "0" and float(value) > 85
+    assert (tmp_path / "runs" / "mine" / "summary.json").is_file()
