@@ -21,7 +21,7 @@ class TestOptunaSamplerSuites(
 
     @pytest.fixture
     def sampler(self):
-        return lambda: WeakNASSampler(seed=0, n_startup_trials=3)
+        return lambda: WeakNASSampler(seed=0, n_init=3)
 
 
 def _objective(trial):
@@ -56,7 +56,7 @@ def test_workers_sharing_one_storage_never_duplicate(tmp_path):
     """Threads share an SQLite storage here; the process version is in benchmarks/."""
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     space = {"a": list(range(8)), "b": list(range(8)), "c": ["x", "y", "z"]}
-    sampler = WeakNASSampler(seed=0, n_startup_trials=5, search_space=space)
+    sampler = WeakNASSampler(seed=0, n_init=5, search_space=space)
     study = optuna.create_study(direction="maximize", storage=storage, sampler=sampler)
     study.optimize(_objective, n_trials=48, n_jobs=4)
     keys = [tuple(t.params.values()) for t in study.trials]

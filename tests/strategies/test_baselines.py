@@ -52,7 +52,7 @@ def test_nb101_neighbours_are_valid_single_edits(nb101):
 
 
 def test_evolution_mutates_the_tournament_winner(bench):
-    strategy = RegularizedEvolution(bench.space, seed=0, population_size=30, sample_size=10)
+    strategy = RegularizedEvolution(bench.space, seed=0, n_init=30, sample_size=10)
     proposed = _run(strategy, bench, 30)
     assert len(strategy.population) == 30
     for _ in range(50):
@@ -97,7 +97,7 @@ def test_baselines_beat_random_search_on_nb201(bench, name):
 def test_single_predictor_fits_once_then_follows_its_ranking(bench):
     from weaknas.strategies import SinglePredictor
 
-    strategy = SinglePredictor(bench.space, seed=0, n_train=50, batch_size=10)
+    strategy = SinglePredictor(bench.space, seed=0, n_init=50, batch_size=10)
     proposed = _run(strategy, bench, 50)
     picks = []
     for _ in range(5):

@@ -20,7 +20,7 @@ def test_tpe_falls_back_when_it_only_repeats(monkeypatch):
 
     monkeypatch.setattr(tpe, "MAX_REPEATS", 1)
     bench = load_benchmark("nb201-cifar10")
-    strategy = tpe.TPESearch(bench.space, seed=0, n_startup_trials=1)
+    strategy = tpe.TPESearch(bench.space, seed=0, n_init=1)
     seen = []
     for _ in range(40):
         (s,) = strategy.ask()

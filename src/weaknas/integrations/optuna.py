@@ -53,14 +53,14 @@ _SEEN_STATES = (
 class WeakNASSampler(BaseSampler):
     """WeakNAS on an Optuna study's categorical parameters (single objective).
 
-    ``n_startup_trials`` random architectures first, then each trial samples uniformly
+    ``n_init`` random architectures first, then each trial samples uniformly
     from the top ``top_m`` unevaluated architectures under a ``predictor`` fitted to the
     ``target`` (ranks by default) of the completed trials.
     """
 
     def __init__(
         self,
-        n_startup_trials: int = 10,
+        n_init: int = 10,
         top_m: int = 100,
         predictor: str = "lgbm",
         target: str = "rank",
@@ -70,12 +70,10 @@ class WeakNASSampler(BaseSampler):
         pool_size: int = 100_000,
         search_space: dict[str, Sequence] | None = None,
     ) -> None:
-        if n_startup_trials < 1 or top_m < 1:
-            raise ValueError(
-                f"n_startup_trials and top_m must be >= 1, got {n_startup_trials}, {top_m}"
-            )
+        if n_init < 1 or top_m < 1:
+            raise ValueError(f"n_init and top_m must be >= 1, got {n_init}, {top_m}")
         make_predictor(predictor)  # fail now on an unknown name
-        self.n_startup_trials = n_startup_trials
+        self.n_init = n_init
         self.top_m = top_m
         self.predictor = predictor
         self.target = check_target(target)
@@ -195,7 +193,7 @@ class WeakNASSampler(BaseSampler):
             unseen = ranked[~seen[ranked]]
             if len(unseen) == 0:  # everything evaluated: repeats are all that is left
                 return int(rng.integers(space.size))
-            top = unseen[: max(1, self.top_m)] if len(indices) >= self.n_startup_trials else unseen
+            top = unseen[: max(1, self.top_m)] if len(indices) >= self.n_init else unseen
             index = int(rng.choice(top))
             study._storage.set_trial_system_attr(trial._trial_id, key, index)
             # Another worker may have claimed the same architecture since we read the
@@ -207,7 +205,7 @@ class WeakNASSampler(BaseSampler):
 
     def _ranking(self, space, seen, indices, values, rng) -> np.ndarray:
         """All architectures, best predicted first (random order during start-up)."""
-        if len(indices) < max(self.n_startup_trials, 2):
+        if len(indices) < max(self.n_init, 2):
             return rng.permutation(space.size)
         features = space.encode(space.search_encoding)
         model = make_predictor(self.predictor, int(rng.integers(2**31 - 1)))

@@ -8,14 +8,10 @@ from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies import (
     STRATEGIES,
-    BananasLike,
-    LocalSearch,
-    RandomSearch,
-    RegularizedEvolution,
-    SinglePredictor,
     Strategy,
     TopMSchedule,
-    WeakNAS,
+    make_strategy,
+    strategy_parameters,
 )
 from weaknas.strategies.acquisition import NEEDS_ENSEMBLE, check_acquisition
 from weaknas.strategies.targets import check_target
@@ -30,18 +26,28 @@ PROTOCOL_DEFAULTS: dict[str, dict] = {
     "nb201": {"n_init": 10, "target": "rank"},
     "nb101": {"n_init": 100, "target": "rank"},
 }
+# Strategies whose own defaults differ from the protocol's (n_init: the random initial
+# design, for evolution its population; batch_size: proposals per step).
+STRATEGY_DEFAULTS: dict[str, dict] = {
+    "evolution": {"n_init": 30, "batch_size": 1},
+}
 
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """Everything that defines a search except the seed (JSON-serialisable)."""
+    """Everything that defines a search except the seed (JSON-serialisable).
 
-    benchmark: str = "nb201-cifar10"
+    One vocabulary for every strategy: ``n_init`` is the random initial design (for
+    evolution, the population), ``batch_size`` the proposals per step. A setting the
+    chosen strategy does not use is left at its default (``unused`` names those given).
+    """
+
+    benchmark: str | None = "nb201-cifar10"  # None: a search of one's own objective
     strategy: str = "weaknas"
     budget: int = 1000
     predictor: str = DEFAULT_PREDICTOR
     n_init: int | None = None  # None: the paper's for the benchmark (PROTOCOL_DEFAULTS)
-    batch_size: int = 10
+    batch_size: int | None = None  # None: 10 (evolution: 1)
     top_m: str = "100"
     encoding: str | None = None  # None: the space's search encoding
     target: str | None = None  # fit to observed values or their ranks; None: per benchmark
@@ -53,13 +59,16 @@ class SearchConfig:
     # Stop once the benchmark's optimum is evaluated: saves compute in studies that only
     # measure queries to the optimum. The strategy never learns of it.
     stop_at_optimum: bool = False
+    space: str | None = None  # the space of one's own objective (protocol defaults)
 
     def __post_init__(self) -> None:
-        defaults = dict(PROTOCOL_DEFAULTS.get(self.benchmark, PROTOCOL_DEFAULTS["nb201"]))
+        protocol = "nb101" if "nb101" in (self.benchmark, self.space) else "nb201"
+        defaults = dict(PROTOCOL_DEFAULTS[protocol], batch_size=10)
         if self.strategy not in PREDICTOR_STRATEGIES:
             defaults["target"] = "value"  # no predictor, no choice of target to make
         if self.strategy == "single-predictor":
             defaults["n_init"] = 10 * defaults["n_init"]  # its one training set
+        defaults.update(STRATEGY_DEFAULTS.get(self.strategy, {}))
         ensemble = self.strategy == "bananas" or self.acquisition in NEEDS_ENSEMBLE
         defaults["n_models"] = 5 if ensemble else 1
         for name, value in defaults.items():
@@ -71,12 +80,10 @@ class SearchConfig:
             raise ValueError(
                 f"unknown predictor {self.predictor!r}; expected one of {sorted(PREDICTORS)}"
             )
-        if self.budget < 1:
-            raise ValueError(f"budget must be >= 1, got {self.budget}")
-        if self.n_init < 1 or self.batch_size < 1:
-            raise ValueError(
-                f"n_init and batch_size must be >= 1, got {self.n_init}, {self.batch_size}"
-            )
+        for name in ("budget", "n_init", "batch_size", "n_models"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
         TopMSchedule.parse(self.top_m, self.budget)  # fail early on a bad schedule
         check_target(self.target)
         if self.strategy == "weaknas":
@@ -84,50 +91,23 @@ class SearchConfig:
         elif self.acquisition != "uniform":
             raise ValueError(f"acquisition applies to the weaknas strategy, not {self.strategy}")
 
-    def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
-        if self.strategy == "random":
-            return RandomSearch(space, seed=seed, batch_size=self.batch_size)
-        if self.strategy == "evolution":
-            return RegularizedEvolution(space, seed=seed)
-        if self.strategy == "local-search":
-            return LocalSearch(space, seed=seed, n_init=self.n_init)
-        if self.strategy == "bananas":
-            return BananasLike(
-                space,
-                seed=seed,
-                n_init=self.n_init,
-                batch_size=self.batch_size,
-                n_models=self.n_models,
-                predictor=self.predictor,
-                encoding=self.encoding,
-                target=self.target,
-            )
-        if self.strategy == "single-predictor":
-            return SinglePredictor(
-                space,
-                seed=seed,
-                n_train=self.n_init,
-                batch_size=self.batch_size,
-                predictor=self.predictor,
-                encoding=self.encoding,
-                target=self.target,
-            )
-        if self.strategy == "tpe":
-            from weaknas.strategies.tpe import TPESearch
+    def strategy_options(self) -> dict:
+        """The settings the chosen strategy takes, as its keyword arguments."""
+        offered = {
+            "n_init": self.n_init,
+            "batch_size": self.batch_size,
+            "predictor": self.predictor,
+            "encoding": self.encoding,
+            "target": self.target,
+            "n_models": self.n_models,
+            "acquisition": self.acquisition,
+            "top_m": TopMSchedule.parse(self.top_m, self.budget),
+        }
+        accepted = strategy_parameters(self.strategy)
+        return {name: value for name, value in offered.items() if name in accepted}
 
-            return TPESearch(space, seed=seed, n_startup_trials=self.n_init)
-        return WeakNAS(
-            space,
-            seed=seed,
-            n_init=self.n_init,
-            batch_size=self.batch_size,
-            top_m=TopMSchedule.parse(self.top_m, self.budget),
-            predictor=self.predictor,
-            encoding=self.encoding,
-            target=self.target,
-            n_models=self.n_models,
-            acquisition=self.acquisition,
-        )
+    def build_strategy(self, space: FiniteSpace, seed: int) -> Strategy:
+        return make_strategy(self.strategy, space, seed=seed, **self.strategy_options())
 
     def as_dict(self) -> dict:
         return asdict(self)

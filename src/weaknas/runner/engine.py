@@ -494,6 +494,7 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
 
     for future, trial, seconds in settled:
         finish_one(trial, _settle(future, seconds))
+
     def started(future) -> float | None:
         """When the call really started (slot executors stamp it), else its submit time;
         None while it still waits for a free worker."""

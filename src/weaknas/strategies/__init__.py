@@ -30,12 +30,18 @@ def strategy_class(name: str) -> type[Strategy]:
     return classes[name]
 
 
-def make_strategy(name: str, space, seed: int = 0, **options) -> Strategy:
-    """A strategy by name, with its own keyword options (checked: a typo is named)."""
+def strategy_parameters(name: str) -> list[str]:
+    """The keyword options strategy ``name`` takes (besides ``seed``)."""
     import inspect
 
+    parameters = inspect.signature(strategy_class(name).__init__).parameters
+    return [p for p in parameters if p not in ("self", "space", "seed")]
+
+
+def make_strategy(name: str, space, seed: int = 0, **options) -> Strategy:
+    """A strategy by name, with its own keyword options (checked: a typo is named)."""
     cls = strategy_class(name)
-    accepted = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "space")]
+    accepted = strategy_parameters(name)
     unknown = [k for k in options if k not in accepted]
     if unknown:
         raise ValueError(f"strategy {name!r} has no option(s) {unknown}; it takes {accepted}")
@@ -46,6 +52,7 @@ __all__ = [
     "STRATEGIES",
     "make_strategy",
     "strategy_class",
+    "strategy_parameters",
     "BananasLike",
     "LocalSearch",
     "RandomSearch",

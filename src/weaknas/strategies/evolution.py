@@ -1,6 +1,6 @@
 """Regularized evolution (Real et al., 2019): ageing tournament selection with mutation.
 
-A population of the last ``population_size`` evaluated architectures; each step samples
+A population of the last ``n_init`` evaluated architectures; each step samples
 ``sample_size`` of them, mutates the best (one edit, ``space.mutate``) and evaluates the
 child, which replaces the oldest member. Published NAS defaults: population 30, sample 10.
 """
@@ -22,20 +22,20 @@ class RegularizedEvolution(Strategy):
         self,
         space: FiniteSpace,
         seed: int = 0,
-        population_size: int = 30,
+        n_init: int = 30,  # the population: random at first, then the last n_init
         sample_size: int = 10,
         batch_size: int = 1,
     ) -> None:
         super().__init__(space, seed)
-        if not 1 <= sample_size <= population_size or batch_size < 1:
+        if not 1 <= sample_size <= n_init or batch_size < 1:
             raise ValueError(
-                "need 1 <= sample_size <= population_size and batch_size >= 1, got "
-                f"{sample_size}, {population_size}, {batch_size}"
+                "need 1 <= sample_size <= n_init (the population) and batch_size >= 1, got "
+                f"{sample_size}, {n_init}, {batch_size}"
             )
-        self.population_size = population_size
+        self.n_init = n_init
         self.sample_size = sample_size
         self.batch_size = batch_size
-        self.population: deque[tuple[int, float]] = deque(maxlen=population_size)
+        self.population: deque[tuple[int, float]] = deque(maxlen=n_init)
 
     def tell(self, index: int, value: float) -> None:
         super().tell(index, value)
@@ -43,12 +43,12 @@ class RegularizedEvolution(Strategy):
 
     def next_batch_size(self) -> int:
         proposed = int(self._seen.sum())
-        if proposed < self.population_size:
-            return self.population_size - proposed
+        if proposed < self.n_init:
+            return self.n_init - proposed
         return self.batch_size
 
     def _propose(self, count: int) -> list[Suggestion]:
-        if len(self.population) < self.population_size:  # initial population, or pending
+        if len(self.population) < self.n_init:  # initial population, or pending
             return self.random_unseen(count)
         children: list[Suggestion] = []
         members = list(self.population)

@@ -1,6 +1,6 @@
 """The paper's foil: one predictor fitted once on random samples, then its top picks.
 
-Evaluate ``n_train`` random architectures, fit a predictor on them once, and spend the
+Evaluate ``n_init`` random architectures, fit a predictor on them once, and spend the
 rest of the budget on the unevaluated architectures in order of predicted value. WeakNAS
 differs only in refitting on every batch and sampling from the top-M.
 """
@@ -17,22 +17,22 @@ from weaknas.strategies.fitted import PredictorStrategy
 
 
 class SinglePredictor(PredictorStrategy):
-    """Random ``n_train``, one fit, then the predicted best first (``batch_size`` at a time)."""
+    """Random ``n_init``, one fit, then the predicted best first (``batch_size`` at a time)."""
 
     def __init__(
         self,
         space: FiniteSpace,
         seed: int = 0,
-        n_train: int = 100,
+        n_init: int = 100,
         batch_size: int = 10,
         predictor: str = DEFAULT_PREDICTOR,
         encoding: str | None = None,
         target: str = "rank",
     ) -> None:
         super().__init__(space, seed, predictor, encoding, target)
-        if n_train < 2 or batch_size < 1:
-            raise ValueError(f"need n_train >= 2 and batch_size >= 1, got {n_train}, {batch_size}")
-        self.n_train = n_train
+        if n_init < 2 or batch_size < 1:
+            raise ValueError(f"need n_init >= 2 and batch_size >= 1, got {n_init}, {batch_size}")
+        self.n_init = n_init
         self.batch_size = batch_size
         self._order: np.ndarray | None = None  # unevaluated architectures, best predicted first
         self._scores: np.ndarray | None = None
@@ -40,10 +40,10 @@ class SinglePredictor(PredictorStrategy):
 
     def next_batch_size(self) -> int:
         proposed = int(self._seen.sum())
-        return self.n_train - proposed if proposed < self.n_train else self.batch_size
+        return self.n_init - proposed if proposed < self.n_init else self.batch_size
 
     def _propose(self, count: int) -> list[Suggestion]:
-        if self._seen.sum() < self.n_train or self._pending:
+        if self._seen.sum() < self.n_init or self._pending:
             return self.random_unseen(count)
         if self._order is None:
             self._fit_once()

@@ -18,7 +18,7 @@ MAX_REPEATS = 200  # consecutive repeated proposals before falling back to a ran
 class TPESearch(Strategy):
     """Sequential TPE (one architecture per ask), seeded."""
 
-    def __init__(self, space: FiniteSpace, seed: int = 0, n_startup_trials: int = 10) -> None:
+    def __init__(self, space: FiniteSpace, seed: int = 0, n_init: int = 10) -> None:
         super().__init__(space, seed)
         try:
             import optuna
@@ -28,7 +28,7 @@ class TPESearch(Strategy):
             ) from exc
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         self._optuna = optuna
-        sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_startup_trials)
+        sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_init)
         self.study = optuna.create_study(direction="maximize", sampler=sampler)
         self.choices = space.choices()
         self._trials: dict[int, object] = {}  # pending index -> its trial
