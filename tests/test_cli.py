@@ -112,11 +112,11 @@ def test_search_with_real_training_and_resume(tmp_path, capsys):
     args = ["search", "--train", "digits", "--budget", "4", "--epochs", "1", "--n-init", "2"]
     assert main([*args, "--batch-size", "2", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert printed.count("val acc") == 4 and "best" in printed
+    assert printed.count("value") == 5 and "best" in printed
     table = pd.read_parquet(out / "evaluations.parquet")
     assert len(table) == 4 and (table["status"] == "ok").all()
     assert main(["search", "--resume", str(out)]) == 0
-    assert "val acc" not in capsys.readouterr().out  # nothing was evaluated again
+    assert "[  1]" not in capsys.readouterr().out  # nothing was evaluated again
     assert main([*args, "--out", str(out)]) == 2
     assert "--resume" in capsys.readouterr().err
 
@@ -166,3 +166,83 @@ def test_killed_command_line_search_resumes_exactly(tmp_path, nb201_csv):
     plain = pd.read_parquet(tmp_path / "plain" / "evaluations.parquet").drop(columns=timing)
     resumed = pd.read_parquet(killed / "evaluations.parquet").drop(columns=timing)
     pd.testing.assert_frame_equal(resumed, plain)
+
+
+OBJECTIVE_MODULE = """
+def accuracy(config):
+    return 90 - abs(config["depth"] - 4) + (config["act"] == "gelu")
+
+def flaky(config):
+    import os
+    if config["act"] == "gelu" and not os.path.exists("fixed"):
+        raise ImportError("No module named 'missing_dependency'")
+    return accuracy(config)
+"""
+
+
+def test_search_own_space_and_objective_from_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my_objective.py").write_text(OBJECTIVE_MODULE)
+    space = {"depth": [2, 4, 8], "width": [16, 32], "act": ["relu", "gelu"]}
+    (tmp_path / "space.json").write_text(json.dumps(space))
+    args = ["search", "--space", "space.json", "--objective", "my_objective:accuracy"]
+    assert main([*args, "--budget", "8", "--n-init", "4", "--batch-size", "2"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("value") >= 8 and "note: top-M 100 covers" in captured.err
+    summary = json.loads(next(tmp_path.glob("runs/*/summary.json")).read_text())
+    assert summary["n_queries"] == 8 and summary["best_value"] == 91
+    assert summary["benchmark"] is None and summary["space"] == "space"
+    # an objective that fails for an environment reason: fixed, then retried on resume
+    out = tmp_path / "flaky"
+    flaky = [*args[:3], "--objective", "my_objective:flaky", "--budget", "12", "--n-init", "4"]
+    assert main([*flaky, "--out", str(out), "--quiet"]) == 0
+    first = pd.read_parquet(out / "evaluations.parquet")
+    assert (first["status"] == "failed").sum() > 0
+    assert first["error"].dropna().str.contains("missing_dependency").all()
+    (tmp_path / "fixed").write_text("")
+    assert main(["search", "--resume", str(out), "--retry-failed", "--quiet"]) == 0
+    retried = pd.read_parquet(out / "evaluations.parquet")
+    assert (retried["status"] == "ok").all()
+    assert retried["index"].tolist() == first["index"].tolist()
+    assert main(["search", "--resume", str(out), "--quiet"]) == 0  # replays the retry too
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--n-init", "1000"], "n_init 1000 (--n-init) >= budget 1000"),
+        (["--strategy", "single-predictor", "--budget", "50"], "n_init 100 (--n-init)"),
+        (["--top-m", "5:1000"], "would grow"),
+        (["--strategy", "evolution", "--top-m", "50"], "--top-m is not used by --strategy"),
+        (["--strategy", "random", "--predictor", "rf"], "--predictor is not used"),
+        (["--seed", "-1"], "argument --seed: must be >= 0"),
+        (["--workers", "0", "--objective", "m:f"], "argument --workers: must be >= 1"),
+        (["--timeout", "-1", "--objective", "m:f"], "argument --timeout: must be > 0"),
+        (["--epochs", "0", "--train", "digits"], "argument --epochs: must be >= 1"),
+        (["--budget", "abc"], "argument --budget: expected a whole number"),
+        (["--train", "digits", "--benchmark", "nb201-cifar100"], "--benchmark: for benchmark"),
+        (["--train", "digits", "--data", "x"], "--data is for benchmark tables"),
+        (["--workers", "2"], "--workers: for searches of your own --objective"),
+        (["--retry-failed"], "--retry-failed continues a run"),
+        (["--objective", "no_such_module:f"], "cannot import 'no_such_module'"),
+        (["--objective", "json:no_such_function"], "json has no 'no_such_function'"),
+        (["--space", "missing.json", "--objective", "json:dumps"], "no such file"),
+    ],
+)
+def test_settings_that_would_be_ignored_or_misread_are_one_line_errors(
+    argv, message, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(["search", *argv, "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "run").exists()  # nothing claimed before the settings are valid
+
+
+def test_budget_beyond_the_space_is_noted(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my_objective.py").write_text(OBJECTIVE_MODULE)
+    (tmp_path / "tiny.json").write_text(json.dumps({"depth": [2, 4, 8], "act": ["relu", "gelu"]}))
+    argv = ["search", "--space", "tiny.json", "--objective", "my_objective:accuracy"]
+    assert main([*argv, "--budget", "10", "--n-init", "2", "--quiet"]) == 0
+    assert "budget 10 > the 6 architectures of tiny" in capsys.readouterr().err

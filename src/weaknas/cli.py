@@ -12,6 +12,7 @@ from weaknas.names import (
     ACQUISITIONS,
     BENCHMARKS,
     DEFAULT_PREDICTOR,
+    EXECUTORS,
     PREDICTORS,
     STRATEGIES,
     TARGETS,
@@ -22,10 +23,18 @@ from weaknas.names import (
 
 
 def _add_search_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--benchmark", default="nb201-cifar10", choices=sorted(BENCHMARKS))
+    parser.add_argument(
+        "--benchmark",
+        default=None,
+        choices=sorted(BENCHMARKS),
+        help="the benchmark table to search (default nb201-cifar10)",
+    )
     parser.add_argument("--strategy", default="weaknas", choices=STRATEGIES)
     parser.add_argument(
-        "--budget", type=int, default=1000, help="distinct architectures to evaluate (default 1000)"
+        "--budget",
+        type=_count(1),
+        default=1000,
+        help="distinct architectures to evaluate (default 1000)",
     )
     parser.add_argument(
         "--predictor",
@@ -36,11 +45,16 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--n-init",
-        type=int,
+        type=_count(1),
         default=None,
         help="random initial samples (default: the paper's, 100 for nb101, 10 for nb201)",
     )
-    parser.add_argument("--batch-size", type=int, default=10, help="samples per iteration")
+    parser.add_argument(
+        "--batch-size",
+        type=_count(1),
+        default=None,
+        help="proposals per iteration (default 10; evolution: 1)",
+    )
     parser.add_argument(
         "--top-m",
         default="100",
@@ -72,7 +86,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--n-models",
-        type=int,
+        type=_count(1),
         default=None,
         help="predictors per step; more than 1 fits an ensemble on bootstrap resamples "
         "(default: 5 for ei/ucb/ts and bananas, else 1)",
@@ -98,35 +112,47 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
+def _count(minimum: int):
+    """An argparse type: a whole number >= ``minimum`` (argparse names the flag)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 seconds, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="weaknas", description="Neural architecture search with weak predictors (WeakNAS)."
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    search = commands.add_parser("search", help="run one search")
+    search = commands.add_parser(
+        "search",
+        help="run one search",
+        description="Search a benchmark table (--benchmark) or any space with your own "
+        "objective (--space, --objective).",
+    )
     _add_search_options(search)
-    search.add_argument("--seed", type=int, default=0)
+    search.add_argument("--seed", type=_count(0), default=0)
     search.add_argument(
         "--out", default=None, help="output folder (default runs/BENCHMARK_STRATEGY_seedN)"
-    )
-    train = search.add_argument_group(
-        "real training (instead of a benchmark table; needs weaknas[torch])"
-    )
-    train.add_argument(
-        "--train",
-        choices=("digits",),
-        default=None,
-        help="train each architecture: digits = scikit-learn's 8x8 digits, validation "
-        "accuracy is the objective",
-    )
-    train.add_argument("--space", choices=("nb201",), default="nb201", help="cell space")
-    train.add_argument("--epochs", type=int, default=8, help="training epochs per architecture")
-    train.add_argument(
-        "--workers", type=int, default=1, help="evaluations in parallel, one process each"
-    )
-    train.add_argument(
-        "--timeout", type=float, default=None, help="seconds before an evaluation is killed"
     )
     search.add_argument(
         "--resume",
@@ -135,14 +161,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue the run in DIR after a crash or Ctrl-C (its settings are read from DIR)",
     )
     search.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="with --resume: evaluate the failed architectures again (e.g. after installing "
+        "what their error said was missing)",
+    )
+    search.add_argument(
         "--overwrite", action="store_true", help="replace a search already in --out"
+    )
+    own = search.add_argument_group("your own objective (instead of a benchmark table)")
+    own.add_argument(
+        "--objective",
+        default=None,
+        metavar="SPEC",
+        help="train:digits (train NB201 cells on scikit-learn's 8x8 digits; needs "
+        "weaknas[torch]) or MODULE:FUNCTION (your function of one architecture returning "
+        "a number to maximise, importable from the working directory)",
+    )
+    own.add_argument(
+        "--space",
+        default=None,
+        metavar="SPACE",
+        help="nb201 (default), nb101 (cells from --data's nb101.npz) or FILE.json declaring "
+        'named choices, e.g. {"depth": [2, 4, 8], "act": ["relu", "gelu"]}',
+    )
+    own.add_argument(
+        "--train", choices=("digits",), default=None, help="short for --objective train:digits"
+    )
+    own.add_argument(
+        "--epochs", type=_count(1), default=8, help="train:digits epochs per architecture"
+    )
+    own.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default=None,
+        help="where evaluations run: inline, thread, process (a fresh process each: "
+        "--timeout kills it, a crash loses one evaluation) or ray; default: process when "
+        "--workers > 1 or --timeout is set, else inline",
+    )
+    own.add_argument("--workers", type=_count(1), default=1, help="evaluations in parallel")
+    own.add_argument(
+        "--timeout", type=_seconds, default=None, help="seconds before an evaluation is stopped"
+    )
+    own.add_argument(
+        "--address", default=None, help="with --executor ray: the cluster's address (auto)"
     )
 
     study = commands.add_parser("study", help="run many seeds and tabulate them")
     _add_search_options(study)
-    study.add_argument("--seeds", type=int, default=100, help="number of seeds (0..N-1)")
-    study.add_argument("--first-seed", type=int, default=0)
-    study.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    study.add_argument("--seeds", type=_count(1), default=100, help="number of seeds (0..N-1)")
+    study.add_argument("--first-seed", type=_count(0), default=0)
+    study.add_argument(
+        "--workers", type=_count(1), default=None, help="processes (default: all cores)"
+    )
     study.add_argument("--out", required=True, help="study folder (re-run to resume)")
     study.add_argument(
         "--strategies",
@@ -180,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("source", help="nasbench_only108.tfrecord")
     convert.add_argument("out", help="output .npz (use it with --data)")
-    convert.add_argument("--epochs", type=int, default=108, help="training length to keep")
+    convert.add_argument("--epochs", type=_count(1), default=108, help="training length to keep")
     return parser
 
 
@@ -221,6 +292,9 @@ def _fmt(value, digits: int = 2) -> str:
 
 # What ``weaknas search`` records in ``cli.json`` so that ``--resume DIR`` needs nothing else.
 SEARCH_SETTINGS = (
+    "objective",
+    "executor",
+    "address",
     "benchmark",
     "strategy",
     "budget",
@@ -286,8 +360,9 @@ def _search_folder(args: argparse.Namespace) -> Path:
     if args.resume:
         return Path(args.resume)
     default = (
-        f"runs/{args.space}_{args.train}_{args.strategy}_seed{args.seed}"
-        if args.train
+        f"runs/{args.space or 'nb201'}_{args.objective.replace(':', '-')}_{args.strategy}"
+        f"_seed{args.seed}"
+        if args.objective
         else f"runs/{args.benchmark}_{args.strategy}_seed{args.seed}"
     )
     out = Path(args.out or default)
@@ -310,15 +385,79 @@ def _search_folder(args: argparse.Namespace) -> Path:
     return out
 
 
+# Strategy settings by flag: a flag given to a strategy that does not take it is an error.
+STRATEGY_FLAGS = {
+    "n_init": "--n-init",
+    "batch_size": "--batch-size",
+    "predictor": "--predictor",
+    "encoding": "--encoding",
+    "target": "--target",
+    "acquisition": "--acquisition",
+    "n_models": "--n-models",
+    "top_m": "--top-m",
+}
+OBJECTIVE_FLAGS = ("space", "executor", "workers", "timeout", "address", "epochs")
+TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
+
+
+def _given(args: argparse.Namespace, command: str) -> set[str]:
+    """The options of ``args`` set to something other than their default."""
+    minimal = {"search": ["search"], "study": ["study", "--out", "x"]}[command]
+    defaults = vars(build_parser().parse_args(minimal))
+    return {name for name, value in vars(args).items() if defaults.get(name, value) != value}
+
+
+def _check_strategy_flags(given: set[str], strategies: list[str]) -> None:
+    """A strategy flag that no chosen strategy takes would be ignored: refuse it."""
+    from weaknas.strategies import strategy_parameters
+
+    for name, flag in STRATEGY_FLAGS.items():
+        takers = [s for s in strategies if name in strategy_parameters(s)]
+        if name in given and not takers:
+            takes = ", ".join(strategy_parameters(strategies[0])) or "no options"
+            raise ValueError(
+                f"{flag} is not used by --strategy {','.join(strategies)} "
+                f"({strategies[0]} takes: {takes})"
+            )
+
+
+def _objective_spec(args: argparse.Namespace) -> str | None:
+    if args.train and args.objective and args.objective != f"train:{args.train}":
+        raise ValueError("--train is short for --objective train:digits: give one of them")
+    return args.objective or (f"train:{args.train}" if args.train else None)
+
+
 def _search(args: argparse.Namespace) -> int:
     _resumed_settings(args)
-    if args.train:
-        return _train_search(args)
+    given = _given(args, "search")
+    if args.retry_failed and not args.resume:
+        raise ValueError("--retry-failed continues a run: use it with --resume DIR")
+    objective = args.objective = _objective_spec(args)
+    _check_strategy_flags(given, [args.strategy])
+    if objective:
+        clash = [f for f in TABLE_FLAGS if f in given]
+        if clash:
+            flags = ", ".join("--" + f.replace("_", "-") for f in clash)
+            raise ValueError(
+                f"{flags}: for benchmark tables; with --objective, name the space with --space"
+            )
+        if args.data and (args.space or "nb201") != "nb101":
+            raise ValueError("--data is for benchmark tables and --space nb101")
+        return _objective_search(args, given)
+    unused = [f for f in OBJECTIVE_FLAGS if f in given]
+    if unused:
+        flags = ", ".join("--" + f for f in unused)
+        raise ValueError(
+            f"{flags}: for searches of your own --objective (a benchmark table names its "
+            "space and answers at once)"
+        )
     from weaknas.benchmarks import load_benchmark
     from weaknas.runner import run_search
 
+    args.benchmark = args.benchmark or "nb201-cifar10"
     config = _config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
+    config.check_space(benchmark.space)
     out = args.run_folder = _search_folder(args)
     progress = not args.quiet and sys.stderr.isatty()
     summary = run_search(
@@ -326,34 +465,49 @@ def _search(args: argparse.Namespace) -> int:
     ).summary
     if not args.quiet:
         q = summary["queries_to_optimum"]
+        value = "test" if benchmark.name == "nb101" else "val"
         print(
             f"{config.label} on {benchmark.name} (seed {args.seed}, data: {benchmark.source})\n"
             f"  queries          {summary['n_queries']} in {summary['wall_seconds']:.1f} s "
             f"(fit {summary['fit_seconds']:.1f} s, rank {summary['rank_seconds']:.1f} s)\n"
             f"  best found       {summary['best_arch']}\n"
-            f"    observed val   {_fmt(summary['best_value'])}   "
-            f"mean val {_fmt(summary['best_val_mean'])}   test {_fmt(summary['best_test'])}\n"
+            f"    observed {value}   {_fmt(summary['best_value'])}   "
+            f"mean {value} {_fmt(summary['best_val_mean'])}   test {_fmt(summary['best_test'])}\n"
             f"  optimum          {summary['optimum_arch']} "
-            f"(mean val {_fmt(summary['optimum_val_mean'])})\n"
+            f"(mean {value} {_fmt(summary['optimum_val_mean'])})\n"
             f"    found after    {q if q is not None else 'not found within the budget'}"
             f"{' queries' if q is not None else ''}\n"
+            + (
+                "  (best found is the best by the noisy value the search observed, one "
+                "training run's; the optimum is the best by the mean over training runs)\n"
+                if not summary["exact_observations"] and q is None
+                else ""
+            )
             + "".join(f"  note: {n}\n" for n in summary["notes"])
             + f"  results          {out / 'evaluations.parquet'}, {out / 'summary.json'}"
         )
     return 0
 
 
-def _train_search(args: argparse.Namespace) -> int:
-    """``--train``: search NB201 cells by training each one (``weaknas.search``)."""
+def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
+    """``--objective``: evaluate each architecture with a real objective (engine.search)."""
     from weaknas.runner.engine import search
-    from weaknas.spaces.nb201 import NB201Space
-    from weaknas.training.digits import DigitsObjective
+    from weaknas.runner.objectives import make_objective
+    from weaknas.spaces.loading import load_space
 
+    if "epochs" in given and not args.objective.startswith("train:"):
+        raise ValueError("--epochs is for --objective train:DATASET")
+    if args.address and args.executor != "ray":
+        raise ValueError("--address is the Ray cluster's: use it with --executor ray")
+    executor = args.executor or ("process" if args.workers > 1 or args.timeout else "inline")
+    if args.timeout and executor == "inline":
+        raise ValueError("--timeout needs an executor that can stop a call: --executor process")
+    space = load_space(args.space or "nb201", args.data)
+    config = _config(args, benchmark=None, space=args.space or "nb201")
+    for note in config.check_space(space):
+        print(f"weaknas: note: {note}", file=sys.stderr)
+    objective = make_objective(args.objective, space, args.epochs, args.seed)
     out = args.run_folder = _search_folder(args)
-    options = {}
-    if args.strategy in ("weaknas", "bananas"):
-        options = {"n_init": args.n_init or 10, "batch_size": args.batch_size}
-    objective = DigitsObjective(epochs=args.epochs, seed=args.seed)
     quiet = args.quiet
     done = [0]
 
@@ -361,30 +515,38 @@ def _train_search(args: argparse.Namespace) -> int:
         done[0] += 1
         if quiet:
             return
-        result = f"val acc {outcome.value:6.2f}%" if outcome.ok else f"FAILED {outcome.error}"
+        result = f"value {outcome.value:9.4g}" if outcome.ok else f"FAILED {outcome.error}"
         seconds = outcome.info.get("train_seconds", outcome.seconds)  # not time queued
-        print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {trial.arch}", flush=True)
+        print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}")
 
+    settings = {
+        "strategy": config.strategy,
+        "seed": args.seed,
+        "options": config.as_dict(),
+        "objective": {"spec": args.objective, "epochs": args.epochs},
+    }
     result = search(
         objective,
-        NB201Space(),
-        budget=args.budget,
-        strategy=args.strategy,
+        space,
+        budget=config.budget,
+        strategy=config.build_strategy(space, args.seed),
         seed=args.seed,
-        executor="process" if args.workers > 1 or args.timeout else "inline",
+        executor=executor,
         workers=args.workers,
         timeout=args.timeout,
+        address=args.address,
         out_dir=out,
         resume=bool(args.resume),
+        retry_failed=args.retry_failed,
         on_result=report,
-        **options,
+        settings=settings,
     )
     if not quiet:
         print(
-            f"{args.strategy} on nb201 cells trained on {args.train} (seed {args.seed}): "
+            f"{config.label} on {space.name} with {args.objective} (seed {args.seed}): "
             f"{len(result.evaluations)} evaluations ({result.n_failed} failed) in "
-            f"{result.wall_seconds:.0f} s\n  best  {result.best_arch}\n  validation accuracy "
-            f"{_fmt(result.best_value)}%\n  results {out / 'evaluations.parquet'}"
+            f"{result.wall_seconds:.0f} s\n  best  {result.summary['best_arch']}\n"
+            f"  value {_fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
         )
     return 0
 
@@ -397,14 +559,20 @@ def _study(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
     strategies = _names(args.strategies, args.strategy, STRATEGIES, "strategies")
-    benchmarks = _names(args.benchmarks, args.benchmark, BENCHMARKS, "benchmarks")
+    benchmarks = _names(
+        args.benchmarks, args.benchmark or "nb201-cifar10", BENCHMARKS, "benchmarks"
+    )
+    _check_strategy_flags(_given(args, "study"), strategies)
     methods = [
         Method(strategy, _config(args, strategy=strategy, benchmark=benchmark))
         for benchmark in benchmarks
         for strategy in strategies
     ]
-    for benchmark in benchmarks:  # fail on bad data before starting workers
-        load_benchmark(benchmark, args.data)
+    for benchmark in benchmarks:  # fail on bad data and settings before starting workers
+        space = load_benchmark(benchmark, args.data).space
+        for method in methods:
+            if method.config.benchmark == benchmark:
+                method.config.check_space(space)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     progress = not args.quiet and sys.stderr.isatty()
     out = Path(args.out)
@@ -462,7 +630,10 @@ def _data(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help, or an argument error argparse has printed
+        return int(exit.code or 0)
     commands = {"search": _search, "study": _study, "report": _report, "data": _data}
     try:
         return commands[args.command](args)

@@ -91,6 +91,30 @@ class SearchConfig:
         elif self.acquisition != "uniform":
             raise ValueError(f"acquisition applies to the weaknas strategy, not {self.strategy}")
 
+    def check_space(self, space: FiniteSpace) -> list[str]:
+        """Refuse settings that would quietly make the search random on ``space``; return
+        notes on legitimate ones a reader should know of."""
+        notes = []
+        uses = strategy_parameters(self.strategy)
+        if "n_init" in uses and self.n_init >= min(self.budget, space.size):
+            raise ValueError(
+                f"n_init {self.n_init} (--n-init) >= budget {self.budget} (--budget): every "
+                f"query of {self.strategy} would be a random initial pick; lower --n-init or "
+                "raise --budget (or use --strategy random)"
+            )
+        if self.budget > space.size:
+            notes.append(
+                f"budget {self.budget} > the {space.size} architectures of {space.name}: "
+                f"the search ends after {space.size}"
+            )
+        top_m = TopMSchedule.parse(self.top_m, self.budget).start
+        if "top_m" in uses and self.acquisition == "uniform" and top_m >= space.size:
+            notes.append(
+                f"top-M {top_m} covers the whole space of {space.size}: a uniform pick from "
+                "it is random search; lower --top-m"
+            )
+        return notes
+
     def strategy_options(self) -> dict:
         """The settings the chosen strategy takes, as its keyword arguments."""
         offered = {

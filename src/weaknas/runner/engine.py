@@ -194,11 +194,26 @@ class Search:
                 )
                 if math.isfinite(elapsed):
                     self._clock_offset = max(self._clock_offset, elapsed)
+            elif kind == "retry":
+                self._reopen(event["indices"])
             elif kind == "tell":
                 for index in event["indices"] if "indices" in event else [event["index"]]:
                     self._tell_strategy(index)
             else:
                 raise DataFileError(log_file, f"event {number} has unknown type {kind!r}")
+
+    def retry_failed(self) -> list[int]:
+        """Hand the failed evaluations out again (logged, so a resume replays it)."""
+        failed = [i for i in self.trials if i in self.outcomes and not self.outcomes[i].ok]
+        if failed:
+            self._write({"event": "retry", "indices": failed})
+            self._reopen(failed)
+        return failed
+
+    def _reopen(self, indices: list[int]) -> None:
+        for index in indices:
+            del self.outcomes[index]
+            self._untold[index] = self.trials[index]
 
     def _write(self, event: dict, sync: bool = True) -> None:
         if self._log is not None:
@@ -353,6 +368,8 @@ def search(
     resume: bool = False,
     progress: bool = False,
     on_result: Callable[[Trial, Outcome], None] | None = None,
+    address: str | None = None,
+    retry_failed: bool = False,
     observer: Observer | None = None,
     settings: dict | None = None,
     **options,
@@ -364,6 +381,9 @@ def search(
     ``concurrent.futures.Executor``. With ``out_dir`` every event is logged durably and
     ``resume=True`` continues a run that was killed, re-running only unfinished evaluations.
     ``on_result(trial, outcome)`` is called as each evaluation finishes (for progress).
+    ``address``: a Ray cluster's address for ``executor="ray"`` (``"auto"``).
+    ``retry_failed``: on resume, evaluate the failed architectures again (e.g. after
+    installing what their failure said was missing); they keep their budget slots.
     An objective with ``by_index = True`` receives the architecture's index instead
     (tabular benchmarks: no parsing).
     """
@@ -374,7 +394,9 @@ def search(
             "an inline objective cannot be stopped: use executor='process' for timeouts"
         )
     own_executor = isinstance(executor, str)
-    pool = make_executor(executor, workers, timeout) if own_executor else executor
+    if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    workers = _check_count("workers", workers)
     observer = observer or Observer()
     run = Search(
         space,
@@ -386,6 +408,9 @@ def search(
         settings=settings,
         **options,
     )
+    if retry_failed:
+        run.retry_failed()
+    pool = make_executor(executor, workers, timeout, address) if own_executor else executor
     bar = tqdm(total=budget, initial=len(run.outcomes), disable=not progress, unit="eval")
     try:
         while True:

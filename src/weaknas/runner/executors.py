@@ -17,6 +17,9 @@ from concurrent.futures import Executor, Future
 
 from weaknas.names import EXECUTORS
 
+if tuple(EXECUTORS) != ("inline", "thread", "process", "ray"):
+    raise ImportError(f"executor registry out of step with weaknas.names: {EXECUTORS}")
+
 
 class EvaluationTimeout(Exception):
     """The objective ran longer than the timeout and was stopped."""
@@ -194,16 +197,32 @@ class ProcessPerCallExecutor(SlotExecutor):
             future.set_exception(ObjectiveError(payload))
 
 
-def make_executor(name: str, workers: int = 1, timeout: float | None = None) -> Executor:
-    """A built-in executor by name (``EXECUTORS``)."""
-    if name == "inline":
-        return InlineExecutor()
-    if name == "thread":
-        return ThreadSlotExecutor(max_workers=workers)
-    if name == "process":
-        return ProcessPerCallExecutor(max_workers=workers, timeout=timeout)
-    if name == "ray":
-        from weaknas.integrations.ray import RayExecutor
+# Executors by name, as "module:class": optional integrations are imported only when used
+# (the engine never imports them itself).
+EXECUTOR_CLASSES = {
+    "inline": "weaknas.runner.executors:InlineExecutor",
+    "thread": "weaknas.runner.executors:ThreadSlotExecutor",
+    "process": "weaknas.runner.executors:ProcessPerCallExecutor",
+    "ray": "weaknas.integrations.ray:RayExecutor",
+}
 
-        return RayExecutor(max_workers=workers, timeout=timeout)
-    raise ValueError(f"unknown executor {name!r}; expected one of {EXECUTORS}")
+
+def make_executor(
+    name: str, workers: int = 1, timeout: float | None = None, address: str | None = None
+) -> Executor:
+    """A built-in executor by name (``EXECUTORS``); ``address`` is Ray's cluster address."""
+    import importlib
+
+    if name not in EXECUTORS:
+        raise ValueError(f"unknown executor {name!r}; expected one of {EXECUTORS}")
+    if address is not None and name != "ray":
+        raise ValueError(f"an address is for the ray executor, not {name!r}")
+    module, _, class_name = EXECUTOR_CLASSES[name].partition(":")
+    cls = getattr(importlib.import_module(module), class_name)
+    if name == "inline":
+        return cls()
+    if name == "thread":
+        return cls(max_workers=workers)
+    if name == "process":
+        return cls(max_workers=workers, timeout=timeout)
+    return cls(max_workers=workers, timeout=timeout, address=address)

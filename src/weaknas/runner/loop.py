@@ -35,9 +35,12 @@ def run_search(
             f"the settings name benchmark {config.benchmark!r} but {benchmark.name!r} was "
             "given; pass SearchConfig(benchmark=...) matching the benchmark"
         )
+    notes = config.check_space(benchmark.space)
     if strategy is None:
         strategy = config.build_strategy(benchmark.space, seed)
     exact = bool(config.deterministic or benchmark.noiseless)
+    observer = BenchmarkObserver(benchmark, config.stop_at_optimum, exact)
+    observer.notes += tuple(notes)
     settings = {
         "strategy": config.strategy,
         "seed": seed,
@@ -53,7 +56,7 @@ def run_search(
         out_dir=out_dir,
         resume=resume,
         progress=progress,
-        observer=BenchmarkObserver(benchmark, config.stop_at_optimum, exact),
+        observer=observer,
         settings=settings,
     )
 

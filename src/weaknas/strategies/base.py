@@ -65,6 +65,7 @@ class Strategy(ABC):
         self._told_index: list[int] = []
         self._told_value: list[float] = []
         self._pending: set[int] = set()
+        self._failed: set[int] = set()  # told as failed: may be retried (told a value later)
         self._seen = np.zeros(space.size, dtype=bool)  # evaluated or pending
         # The latest prediction for every architecture, for diagnostics (rank correlation
         # with the truth, the paper's optimistic metric); None if the strategy has none.
@@ -91,21 +92,28 @@ class Strategy(ABC):
     def tell(self, index: int, value: float) -> None:
         """Record the observed value of a proposed architecture."""
         index = self.space.check_index(index)
-        if index not in self._pending:
+        if index not in self._pending and index not in self._failed:
             raise ValueError(f"architecture {index} was not proposed or was already told")
         if not np.isfinite(value):
             raise ValueError(f"architecture {index}: observed value {value!r} is not finite")
+        if index in self._failed:  # a failed evaluation, retried
+            self._failed.discard(index)
+            self.n_failed -= 1
         self._pending.discard(index)
         self._told_index.append(index)
         self._told_value.append(float(value))
 
     def tell_failure(self, index: int) -> None:
         """Record that a proposed architecture could not be evaluated (crash, NaN,
-        timeout). It is never proposed again and never used to fit a predictor."""
+        timeout). It is never proposed again and never used to fit a predictor, unless a
+        retry of it succeeds and is told with ``tell``."""
         index = self.space.check_index(index)
+        if index in self._failed:
+            return  # retried and failed again
         if index not in self._pending:
             raise ValueError(f"architecture {index} was not proposed or was already told")
         self._pending.discard(index)
+        self._failed.add(index)
         self.n_failed += 1
 
     def tell_many(self, results: Iterable[tuple[int, float]]) -> None:

@@ -22,6 +22,11 @@ class TopMSchedule:
     def __post_init__(self) -> None:
         if self.start < 1 or self.end < 1:
             raise ValueError(f"top-M must be >= 1, got start={self.start}, end={self.end}")
+        if self.end > self.start:
+            raise ValueError(
+                f"top-M {self.start}:{self.end} would grow; a schedule decays from M_START "
+                "to a smaller M_END (e.g. 1000:100)"
+            )
         if self.horizon < 1:
             raise ValueError(f"top-M horizon must be >= 1, got {self.horizon}")
 

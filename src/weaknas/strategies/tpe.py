@@ -34,6 +34,7 @@ class TPESearch(Strategy):
         self._trials: dict[int, object] = {}  # pending index -> its trial
         self._values: dict[int, float] = {}
         self.repeats = 0
+        self._failed_trials: set[int] = set()  # numbers of trials told FAIL
 
     def _ask_trial(self):
         trial = self.study.ask()
@@ -68,4 +69,22 @@ class TPESearch(Strategy):
     def tell(self, index: int, value: float) -> None:
         super().tell(index, value)
         self._values[int(index)] = float(value)
-        self.study.tell(self._trials.pop(int(index)), float(value))
+        trial = self._trials.pop(int(index))
+        if trial.number in self._failed_trials:  # a retried evaluation: a finished trial
+            optuna = self._optuna
+            self._failed_trials.discard(trial.number)
+            self.study.add_trial(
+                optuna.trial.create_trial(
+                    params=trial.params, distributions=trial.distributions, value=float(value)
+                )
+            )
+        else:
+            self.study.tell(trial, float(value))
+
+    def tell_failure(self, index: int) -> None:
+        """The Optuna trial is told it failed (not left RUNNING); kept for a retry."""
+        super().tell_failure(index)
+        trial = self._trials[int(index)]
+        if trial.number not in self._failed_trials:
+            self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
+            self._failed_trials.add(trial.number)

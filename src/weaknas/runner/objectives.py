@@ -1,0 +1,56 @@
+"""Objectives by the names the command line gives them: ``train:DATASET`` or
+``MODULE:FUNCTION`` (a function of the user's, importable from the working directory)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable
+
+from weaknas.spaces.base import FiniteSpace
+
+TRAIN_DATASETS = ("digits",)
+
+
+def import_callable(spec: str, what: str) -> Callable:
+    """The function named by ``MODULE:FUNCTION``; the working directory is importable."""
+    module_name, _, attribute = str(spec).partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"{what} {spec!r}: expected MODULE:FUNCTION")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` would; spawned workers inherit it
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"{what} {spec!r}: cannot import {module_name!r} ({exc})") from None
+    function = module
+    for part in attribute.split("."):
+        function = getattr(function, part, None)
+        if function is None:
+            raise ValueError(f"{what} {spec!r}: {module_name} has no {attribute!r}")
+    if not callable(function):
+        raise ValueError(f"{what} {spec!r}: {attribute!r} is not callable")
+    return function
+
+
+def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Callable:
+    """The objective ``spec`` names, checked before any evaluation runs."""
+    if spec.startswith("train:"):
+        dataset = spec.partition(":")[2]
+        if dataset not in TRAIN_DATASETS:
+            raise ValueError(
+                f"--objective {spec!r}: datasets built in so far: {', '.join(TRAIN_DATASETS)}"
+            )
+        if space.name != "nb201":
+            raise ValueError(f"--objective {spec} trains NB201 cells: use --space nb201")
+        if importlib.util.find_spec("torch") is None:
+            raise ImportError(
+                f"--objective {spec} needs PyTorch, which is not installed: "
+                "pip install 'weaknas[torch]'"
+            )
+        from weaknas.training.digits import DigitsObjective
+
+        return DigitsObjective(epochs=epochs, seed=seed)
+    return import_callable(spec, "--objective")

@@ -1,0 +1,63 @@
+"""Search spaces by the names the command line gives them: ``nb201``, ``nb101``, FILE.json."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from weaknas.spaces.base import FiniteSpace
+
+NAMED_SPACES = ("nb201", "nb101")
+
+
+def load_space(spec: str, data: str | os.PathLike | None = None) -> FiniteSpace:
+    """``nb201``, ``nb101`` (its cells come from the NB101 data file, ``data``) or a JSON
+    file declaring a ``CategoricalSpace`` (see ``categorical_space_from_json``)."""
+    if spec == "nb201":
+        from weaknas.spaces.nb201 import NB201Space
+
+        return NB201Space()
+    if spec == "nb101":
+        from weaknas.benchmarks import load_benchmark
+
+        return load_benchmark("nb101", data).space
+    if spec.endswith(".json"):
+        return categorical_space_from_json(spec)
+    raise ValueError(f"--space {spec!r}: expected nb201, nb101 or a .json file of choices")
+
+
+def categorical_space_from_json(path: str | os.PathLike) -> FiniteSpace:
+    """A ``CategoricalSpace`` declared in a JSON file.
+
+    Either the choices alone, ``{"depth": [2, 4, 8], "act": ["relu", "gelu"]}``, or
+    ``{"name": "mynet", "choices": {...}, "constraint": "MODULE:FUNCTION"}`` where the
+    optional constraint is a function ``config -> bool`` importable from the working
+    directory.
+    """
+    from weaknas.runner.objectives import import_callable
+    from weaknas.spaces.categorical import CategoricalSpace
+
+    path = Path(path)
+    try:
+        declared = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ValueError(f"--space {path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"--space {path}: not a JSON file ({exc})") from None
+    if not isinstance(declared, dict):
+        raise ValueError(f"--space {path}: expected a JSON object of choices")
+    if "choices" in declared and isinstance(declared["choices"], dict):
+        unknown = sorted(set(declared) - {"name", "choices", "constraint"})
+        if unknown:
+            raise ValueError(f"--space {path}: unknown field(s) {unknown}")
+        choices = declared["choices"]
+        name = str(declared.get("name", path.stem))
+        spec = declared.get("constraint")
+        constraint = import_callable(spec, f"{path}: constraint") if spec else None
+    else:
+        choices, name, constraint = declared, path.stem, None
+    try:
+        return CategoricalSpace(choices, constraint=constraint, name=name)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"--space {path}: {exc}") from None
