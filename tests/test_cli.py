@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from weaknas.cli import main
+from weaknas.testing.extras import require
 
 
 def test_search_command_writes_results(tmp_path, capsys, nb201_csv):
@@ -107,7 +108,7 @@ def test_study_of_several_strategies_then_report(tmp_path, capsys, nb201_csv):
 
 
 def test_search_with_real_training_and_resume(tmp_path, capsys):
-    pytest.importorskip("torch")
+    require("torch")
     out = tmp_path / "digits"
     args = ["search", "--train", "digits", "--budget", "4", "--epochs", "1", "--n-init", "2"]
     assert main([*args, "--batch-size", "2", "--out", str(out)]) == 0
@@ -246,3 +247,16 @@ def test_budget_beyond_the_space_is_noted(tmp_path, capsys, monkeypatch):
     argv = ["search", "--space", "tiny.json", "--objective", "my_objective:accuracy"]
     assert main([*argv, "--budget", "10", "--n-init", "2", "--quiet"]) == 0
     assert "budget 10 > the 6 architectures of tiny" in capsys.readouterr().err
+
+
+def test_data_mistakes_are_one_line_errors_that_never_suggest_unpickling(
+    tmp_path, capsys, nb201_csv
+):
+    args = ["search", "--benchmark", "nb101", "--data", str(nb201_csv), "--out", str(tmp_path)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "NB201 table" in err and "pickle" not in err
+    missing = tmp_path / "missing.tfrecord"
+    assert main(["data", "convert-nb101", str(missing), str(tmp_path / "x.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "Traceback" not in err

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-optuna = pytest.importorskip("optuna")
+from weaknas.testing.extras import require
+
+optuna = require("optuna")
 
 from optuna.testing.pytest_samplers import (  # noqa: E402
     BasicSamplerTestCase,
@@ -73,3 +75,25 @@ def test_other_parameters_are_sampled_independently():
     study.optimize(objective, n_trials=20)
     assert all(1e-4 <= t.params["lr"] <= 1e-1 for t in study.trials)
     assert len({(t.params["a"], t.params["b"], t.params["c"]) for t in study.trials}) == 20
+
+
+def test_search_space_accepts_optunas_own_distributions():
+    from optuna.distributions import CategoricalDistribution, FloatDistribution
+
+    space = {
+        "a": CategoricalDistribution(list(range(8))),
+        "b": list(range(8)),
+        "c": CategoricalDistribution(["x", "y", "z"]),
+        "lr": FloatDistribution(1e-4, 1e-1, log=True),
+    }
+    sampler = WeakNASSampler(seed=0, n_init=5, search_space=space)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+
+    def objective(trial):
+        lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+        return _objective(trial) + np.log10(lr)
+
+    study.optimize(objective, n_trials=15)
+    assert len({(t.params["a"], t.params["b"], t.params["c"]) for t in study.trials}) == 15
+    with pytest.raises(TypeError, match="search_space\\['a'\\]"):
+        WeakNASSampler(search_space={"a": "xyz"})

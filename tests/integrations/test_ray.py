@@ -1,6 +1,8 @@
 import pytest
 
-ray = pytest.importorskip("ray")
+from weaknas.testing.extras import require
+
+ray = require("ray")
 
 from weaknas import CategoricalSpace, search  # noqa: E402
 from weaknas.integrations.ray import RayExecutor  # noqa: E402

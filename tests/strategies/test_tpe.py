@@ -1,9 +1,8 @@
-import pytest
-
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
+from weaknas.testing.extras import require
 
-pytest.importorskip("optuna")
+require("optuna")
 
 
 def test_tpe_counts_distinct_architectures_and_is_seeded():

@@ -1,6 +1,6 @@
-import pytest
+from weaknas.testing.extras import require
 
-torch = pytest.importorskip("torch")
+torch = require("torch")
 
 from weaknas.training.digits import DigitsObjective  # noqa: E402
 from weaknas.training.nb201_net import build_network  # noqa: E402

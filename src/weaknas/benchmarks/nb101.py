@@ -79,6 +79,11 @@ def load_nb101(data: str | os.PathLike | None = None) -> TabularBenchmark:
 
 def read_arrays(path: Path) -> dict[str, np.ndarray]:
     """The arrays of an NB101 npz, checked; ``DataFileError`` naming what is wrong."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic != b"PK\x03\x04":  # every .npz is a zip archive
+        looks = " (it is gzip-compressed: the NB201 table?)" if magic[:2] == b"\x1f\x8b" else ""
+        raise DataFileError(path, f"not an .npz file{looks}; NB101 reads nb101.npz")
     try:
         with np.load(path, allow_pickle=False) as npz:
             names = set(npz.files)
@@ -91,8 +96,10 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise DataFileError(path, f"not a readable .npz file, or truncated ({exc})") from exc
-    except ValueError as exc:  # e.g. object arrays, which would need unpickling
-        raise DataFileError(path, f"unsupported array contents ({exc})") from exc
+    except ValueError:  # object arrays: loading them would unpickle, which can run code
+        raise DataFileError(
+            path, "holds pickled (object) arrays, which weaknas never loads; expected plain arrays"
+        ) from None
 
     n = len(arrays["hash"])
     for name, (kind, shape) in CORE_ARRAYS.items():

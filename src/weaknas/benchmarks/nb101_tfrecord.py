@@ -150,6 +150,8 @@ def convert_nb101(
     source: str | os.PathLike, out: str | os.PathLike, epochs: int = 108, repeats: int = 3
 ) -> dict:
     """Write ``out`` (.npz) from an official NB101 tfrecord; returns counts for the user."""
+    if not Path(source).is_file():
+        raise DataFileError(source, "no such file (expected nasbench_only108.tfrecord)")
     cells: dict[str, tuple[np.ndarray, list[int], int]] = {}
     runs: dict[str, list[tuple[float, float, float]]] = {}
     n_records = 0

@@ -84,7 +84,7 @@ class WeakNASSampler(BaseSampler):
         self._spaces: dict[tuple, CategoricalSpace] = {}
         self._search_space = IntersectionSearchSpace(include_pruned=True)
         self._fixed = (
-            {name: CategoricalDistribution(list(c)) for name, c in search_space.items()}
+            {name: _distribution(name, c) for name, c in search_space.items()}
             if search_space
             else None
         )
@@ -225,3 +225,15 @@ def _single_objective_only(study: optuna.Study) -> None:
 
 
 __all__: Sequence[str] = ("WeakNASSampler",)
+
+
+def _distribution(name: str, declared) -> BaseDistribution:
+    """A declared parameter: Optuna's own distribution, or a sequence of choices."""
+    if isinstance(declared, BaseDistribution):
+        return declared  # categorical ones join WeakNAS's joint pick, others go independent
+    if isinstance(declared, str | bytes) or not isinstance(declared, Sequence):
+        raise TypeError(
+            f"search_space[{name!r}]: expected a list of choices or an Optuna distribution, "
+            f"got {declared!r}"
+        )
+    return CategoricalDistribution(list(declared))
