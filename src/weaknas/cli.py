@@ -222,6 +222,16 @@ def build_parser() -> argparse.ArgumentParser:
         "overrides --strategy",
     )
     study.add_argument(
+        "--executor",
+        choices=("process", "ray"),
+        default="process",
+        help="run the seeds in local processes (default) or as tasks on a Ray cluster "
+        "(every node must see --data and --out at the same paths)",
+    )
+    study.add_argument(
+        "--address", default=None, help="with --executor ray: the cluster's address (auto)"
+    )
+    study.add_argument(
         "--stale",
         choices=("error", "rerun", "keep"),
         default="error",
@@ -576,29 +586,33 @@ def _study(args: argparse.Namespace) -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     progress = not args.quiet and sys.stderr.isatty()
     out = Path(args.out)
+    if args.address and args.executor != "ray":
+        raise ValueError("--address is the Ray cluster's: use it with --executor ray")
+    nodes: dict[str, int] = {}
+
+    def count_node(summary: dict) -> None:
+        if "ray_node" in summary:
+            nodes[summary["ray_node"]] = nodes.get(summary["ray_node"], 0) + 1
+
+    where = dict(
+        data=args.data,
+        workers=args.workers,
+        progress=progress,
+        stale=args.stale,
+        executor=args.executor,
+        address=args.address,
+        on_seed=count_node,
+    )
     if len(methods) == 1:
         config = methods[0].config
-        table = run_study(
-            config,
-            seeds,
-            out,
-            data=args.data,
-            workers=args.workers,
-            progress=progress,
-            stale=args.stale,
-        )
+        table = run_study(config, seeds, out, **where)
         text = markdown_table({config.label: table})
     else:
-        table = run_studies(
-            methods,
-            seeds,
-            out,
-            data=args.data,
-            workers=args.workers,
-            progress=progress,
-            stale=args.stale,
-        )
+        table = run_studies(methods, seeds, out, **where)
         text = tables_by_benchmark(table)
+    if nodes:
+        runs = ", ".join(str(n) for n in sorted(nodes.values(), reverse=True))
+        print(f"ray: {sum(nodes.values())} runs on {len(nodes)} node(s) ({runs})")
     if not args.quiet:
         print(text)
         print(

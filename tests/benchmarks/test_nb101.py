@@ -63,9 +63,7 @@ def test_bad_npz_files_are_named(tmp_path, nb101):
     with pytest.raises(DataFileError, match="truncated"):
         load_nb101(tmp_path / "cut.npz")
     objects = np.array([{"x": 1}] * 3, dtype=object)
-    with pytest.raises(
-        DataFileError, match=r"d.npz: holds pickled \(object\) arrays"
-    ):
+    with pytest.raises(DataFileError, match=r"d.npz: holds pickled \(object\) arrays"):
         load_nb101(_small_npz(tmp_path / "d.npz", nb101, test_acc_mean=objects))
     with pytest.raises(DataFileError, match="no such file"):
         load_nb101(tmp_path / "missing")

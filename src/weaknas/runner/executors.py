@@ -208,7 +208,7 @@ EXECUTOR_CLASSES = {
 
 
 def make_executor(
-    name: str, workers: int = 1, timeout: float | None = None, address: str | None = None
+    name: str, workers: int | None = 1, timeout: float | None = None, address: str | None = None
 ) -> Executor:
     """A built-in executor by name (``EXECUTORS``); ``address`` is Ray's cluster address."""
     import importlib

@@ -97,6 +97,14 @@ def _run_one(config: SearchConfig, data: str | None, seed: int, out: str) -> dic
     return run_search(_cache[key], config, seed, out_dir=out, resume=resume).summary
 
 
+def _run_on_ray_node(config: SearchConfig, data: str | None, seed: int, out: str) -> dict:
+    """``_run_one`` in a Ray task; notes the node it ran on (for the command's summary)."""
+    import ray
+
+    summary = _run_one(config, data, seed, out)
+    return {**summary, "ray_node": ray.get_runtime_context().get_node_id()}
+
+
 def _run_jobs(
     jobs: list[tuple[SearchConfig, int, Path]],
     data: str | None,
@@ -105,13 +113,39 @@ def _run_jobs(
     on_seed: Callable[[dict], None] | None,
     total: int,
     description: str,
+    executor: str = "process",
+    address: str | None = None,
 ) -> None:
-    """Run (config, seed, folder) jobs on ``workers`` processes (all cores by default)."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    """Run (config, seed, folder) jobs on ``workers`` local processes (all cores by
+    default), or as Ray tasks on a cluster (``executor="ray"``, every node seeing the same
+    files at the same paths)."""
     bar = tqdm(
         total=total, initial=total - len(jobs), disable=not progress, unit="run", desc=description
     )
+    if executor not in ("process", "ray"):
+        raise ValueError(f"a study runs on 'process' or 'ray', not {executor!r}")
+    if address is not None and executor != "ray":
+        raise ValueError("an address is for the ray executor")
     try:
+        if executor == "ray":
+            from weaknas.runner.executors import make_executor
+
+            pool = make_executor("ray", workers, address=address)
+            data = str(Path(data).resolve()) if data else None  # Ray workers start elsewhere
+            try:
+                futures = [
+                    pool.submit(_run_on_ray_node, config, data, seed, str(Path(out).resolve()))
+                    for config, seed, out in jobs
+                ]
+                for future in as_completed(futures):
+                    summary = future.result()
+                    bar.update()
+                    if on_seed:
+                        on_seed(summary)
+            finally:
+                pool.shutdown()
+            return
+        workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
         if workers == 1:
             for config, seed, out in jobs:
                 summary = _run_one(config, data, seed, str(out))
@@ -143,6 +177,8 @@ def run_study(
     on_seed: Callable[[dict], None] | None = None,
     name: str | None = None,
     stale: str = "error",
+    executor: str = "process",
+    address: str | None = None,
 ) -> pd.DataFrame:
     """Run ``config`` for every seed; seeds already finished in ``out_dir`` are kept.
 
@@ -160,7 +196,7 @@ def run_study(
     _check_same_settings(paths.root / STUDY, config, data, kept)
     jobs = [(config, s, paths.seed_dir(s)) for s in seeds if not paths.finished(s)]
     label = f"{config.label} {config.benchmark}"
-    _run_jobs(jobs, data, workers, progress, on_seed, len(seeds), label)
+    _run_jobs(jobs, data, workers, progress, on_seed, len(seeds), label, executor, address)
     return collect(paths.root, config, seeds, name=name or config.label)
 
 
@@ -172,8 +208,12 @@ def run_studies(
     workers: int | None = None,
     progress: bool = False,
     stale: str = "error",
+    executor: str = "process",
+    address: str | None = None,
+    on_seed: Callable[[dict], None] | None = None,
 ) -> pd.DataFrame:
-    """Every method (each on its own benchmark) for every seed, all in one process pool.
+    """Every method (each on its own benchmark) for every seed, all in one process pool
+    (or on a Ray cluster: ``executor="ray"``, ``address="auto"``).
 
     Finished seeds are kept, so re-running resumes an interrupted study (``stale``: as
     in ``run_study``). Returns the
@@ -200,7 +240,17 @@ def run_studies(
         for config, study in paths
         if not study.finished(s)
     ]
-    _run_jobs(jobs, data, workers, progress, None, len(seeds) * len(methods), "study")
+    _run_jobs(
+        jobs,
+        data,
+        workers,
+        progress,
+        on_seed,
+        len(seeds) * len(methods),
+        "study",
+        executor,
+        address,
+    )
     for method in methods:
         collect(method.folder(root), method.config, seeds, name=method.name)
     return combine(root, [method.folder(root) for method in methods])
