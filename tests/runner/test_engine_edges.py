@@ -116,3 +116,44 @@ def test_readme_own_objective_example_runs_as_pasted(tmp_path):
     best, value, failed = done.stdout.split()[-3:]
     assert failed == "0" and float(value) > 85
     assert (tmp_path / "runs" / "mine" / "summary.json").is_file()
+
+
+KILLED_PARENT = """
+import weaknas
+from weaknas.testing.objectives import hang_and_record_pid
+if __name__ == "__main__":
+    space = weaknas.CategoricalSpace({"a": list(range(10))})
+    weaknas.search(hang_and_record_pid, space, budget=4, executor="process", workers=2, n_init=4)
+"""
+
+
+def test_worker_processes_never_outlive_a_killed_search(tmp_path):
+    import os
+    import signal
+    import time
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    (tmp_path / "killed.py").write_text(KILLED_PARENT)
+    env = {**os.environ, "WEAKNAS_TEST_PIDS": str(pids)}
+    parent = subprocess.Popen([sys.executable, "killed.py"], cwd=tmp_path, env=env)
+    deadline = time.time() + 60
+    while len(list(pids.iterdir())) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert len(workers) == 2, "the workers did not start"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in workers), "a worker outlived its search"
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 import traceback
@@ -75,13 +76,35 @@ class InlineExecutor(Executor):
         return future
 
 
-def _call_in_child(connection, fn, args, kwargs) -> None:
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: once the parent is gone (``kill -9``, crash), end this worker and
+    everything it started (its process group), so nothing outlives the search."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
     try:
-        connection.send(("started", None))  # the timeout counts from here, not from spawn
-        result = fn(*args, **kwargs)
-        connection.send(("ok", result))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which records it
-        connection.send(("error", traceback.format_exc()))
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    finally:
+        os._exit(1)
+
+
+def _call_in_child(connection, fn, args, kwargs) -> None:
+    parent = os.getppid()
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)  # a group of its own: the objective's own children end with it
+        threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+    try:
+        try:
+            connection.send(("started", None))  # the timeout counts from here, not spawn
+            result = fn(*args, **kwargs)
+            message = ("ok", result)
+        except BaseException:  # noqa: BLE001 - reported to the parent, which records it
+            message = ("error", traceback.format_exc())
+        connection.send(message)
+    except (BrokenPipeError, EOFError, OSError):
+        os._exit(1)  # the parent is gone or gave up on this call: end quietly
     finally:
         connection.close()
 

@@ -52,3 +52,12 @@ def nb201_mean_validation(arch: str) -> float:
 
         _nb201 = load_benchmark("nb201-cifar10")
     return float(_nb201.val_mean[_nb201.space.from_string(arch)])
+
+
+def hang_and_record_pid(config: dict) -> float:
+    """Write this worker's pid into ``$WEAKNAS_TEST_PIDS`` (a folder), then hang."""
+    folder = os.environ["WEAKNAS_TEST_PIDS"]
+    with open(os.path.join(folder, str(os.getpid())), "w") as handle:
+        handle.write("started")
+    time.sleep(600)
+    return 0.0
