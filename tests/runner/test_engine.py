@@ -149,3 +149,25 @@ def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path):
         search(quadratic, toy_space(), budget=80, seed=7, out_dir=out, batch_size=8)
     with pytest.raises(ValueError, match="same space, strategy, seed"):
         search(quadratic, toy_space(), budget=80, seed=8, out_dir=out, resume=True, batch_size=8)
+
+
+def test_every_search_writes_the_same_documented_summary_keys(tmp_path, nb201_csv):
+    import json
+    from pathlib import Path
+
+    from weaknas.benchmarks import load_benchmark
+    from weaknas.runner import SearchConfig, run_search
+    from weaknas.runner.output import SUMMARY_KEYS
+
+    bench = load_benchmark("nb201-cifar10", nb201_csv)
+    run_search(bench, SearchConfig(budget=30), seed=0, out_dir=tmp_path / "table")
+    search(quadratic, toy_space(), budget=12, seed=0, out_dir=tmp_path / "own", n_init=4)
+    for folder in ("table", "own"):
+        summary = json.loads((tmp_path / folder / "summary.json").read_text())
+        assert list(summary) == list(SUMMARY_KEYS), folder
+        for name in ("events.jsonl", "run.json", "evaluations.parquet", "iterations.parquet"):
+            assert (tmp_path / folder / name).is_file(), (folder, name)
+    own = json.loads((tmp_path / "own" / "summary.json").read_text())
+    assert own["benchmark"] is None and own["queries_to_optimum"] is None
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert all(f"`{key}`" in readme for key in SUMMARY_KEYS)
