@@ -201,7 +201,10 @@ def test_search_own_space_and_objective_from_the_command_line(tmp_path, capsys, 
     assert (first["status"] == "failed").sum() > 0
     assert first["error"].dropna().str.contains("missing_dependency").all()
     (tmp_path / "fixed").write_text("")
-    assert main(["search", "--resume", str(out), "--retry-failed", "--quiet"]) == 0
+    failed = int((first["status"] == "failed").sum())
+    assert main(["search", "--resume", str(out), "--retry-failed"]) == 0
+    printed = capsys.readouterr().out
+    assert f"[ {12 - failed + 1:>2}]" in printed and "[  1]" not in printed  # count continues
     retried = pd.read_parquet(out / "evaluations.parquet")
     assert (retried["status"] == "ok").all()
     assert retried["index"].tolist() == first["index"].tolist()

@@ -499,6 +499,22 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _results_logged(folder: Path, retrying: bool) -> int:
+    """Finished evaluations in a run's log, less those to evaluate again (a retry)."""
+    from weaknas.runner.durable_log import read_log
+
+    log = folder / "events.jsonl"
+    if not log.is_file():
+        return 0
+    finished: set[int] = set()
+    for event in read_log(log)[0]:
+        if event.get("event") == "result" and not (retrying and event.get("error")):
+            finished.add(event["index"])
+        elif event.get("event") == "retry":
+            finished.difference_update(event["indices"])
+    return len(finished)
+
+
 def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
     """``--objective``: evaluate each architecture with a real objective (engine.search)."""
     from weaknas.runner.engine import search
@@ -519,7 +535,7 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
     objective = make_objective(args.objective, space, args.epochs, args.seed)
     out = args.run_folder = _search_folder(args)
     quiet = args.quiet
-    done = [0]
+    done = [_results_logged(out, args.retry_failed) if args.resume else 0]  # count continues
 
     def report(trial, outcome) -> None:
         done[0] += 1

@@ -16,7 +16,10 @@ MAX_MUTATION_TRIES = 100  # then a random unseen architecture (the neighbourhood
 
 
 class RegularizedEvolution(Strategy):
-    """Random initial population, then one mutated child per step (``batch_size`` at once)."""
+    """Random initial population, then one mutated child per step (``batch_size`` at once).
+
+    The tournament (``sample_size``) is at most the population (``n_init``).
+    """
 
     def __init__(
         self,
@@ -27,13 +30,13 @@ class RegularizedEvolution(Strategy):
         batch_size: int = 1,
     ) -> None:
         super().__init__(space, seed)
-        if not 1 <= sample_size <= n_init or batch_size < 1:
+        if min(n_init, sample_size, batch_size) < 1:
             raise ValueError(
-                "need 1 <= sample_size <= n_init (the population) and batch_size >= 1, got "
-                f"{sample_size}, {n_init}, {batch_size}"
+                "n_init (the population), sample_size and batch_size must be >= 1, got "
+                f"{n_init}, {sample_size}, {batch_size}"
             )
         self.n_init = n_init
-        self.sample_size = sample_size
+        self.sample_size = min(sample_size, n_init)
         self.batch_size = batch_size
         self.population: deque[tuple[int, float]] = deque(maxlen=n_init)
 
