@@ -44,6 +44,16 @@ class PredictorDiagnostics:
         self._last_scores: np.ndarray | None = None
         self._last: dict = {}
 
+    def for_strategy(self, strategy) -> dict:
+        """Diagnostics of a strategy's current predictor: from its whole-space scores, or,
+        for a strategy that scores only candidates, its scores of the true top-100."""
+        if strategy.latest_scores is not None or not hasattr(strategy, "score"):
+            return self(strategy.latest_scores)
+        top_scores = strategy.score(self.top)
+        if top_scores is None:
+            return {}
+        return {f"kendall_tau_top{len(self.top)}": _tau(top_scores, self.truth[self.top])}
+
     def __call__(self, scores: np.ndarray | None) -> dict:
         if scores is None:
             return {}

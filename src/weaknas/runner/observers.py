@@ -62,7 +62,7 @@ class BenchmarkObserver(Observer):
         self.diagnostics: dict[int, dict] = {}
 
     def on_ask(self, strategy, iteration: int) -> None:
-        self.diagnostics[iteration] = self._diagnose(strategy.latest_scores)
+        self.diagnostics[iteration] = self._diagnose.for_strategy(strategy)
 
     def stop(self, run) -> bool:
         return self.stop_at_optimum and self.benchmark.optimum_index in run.outcomes

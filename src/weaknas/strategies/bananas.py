@@ -11,6 +11,8 @@ loop (global top-M sampling vs local candidates with an acquisition).
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from weaknas.predictors import DEFAULT_PREDICTOR
@@ -44,6 +46,9 @@ class BananasLike(PredictorStrategy):
         self.n_models = n_models
         self.n_candidates = n_candidates
         self.n_parents = n_parents
+        self.fit_seconds = 0.0
+        self.rank_seconds = 0.0
+        self._models: list = []  # the ensemble that chose the latest batch
 
     def next_batch_size(self) -> int:
         proposed = int(self._seen.sum())
@@ -59,15 +64,29 @@ class BananasLike(PredictorStrategy):
         features = self.features
         labels = self._labels(values)
         predictions = np.empty((self.n_models, len(candidates)))
+        self._models = []
         for m in range(self.n_models):
             rows = self.rng.integers(len(indices), size=len(indices))  # bootstrap
             model = self._new_predictor()
+            started = time.perf_counter()
             model.fit(features[indices[rows]], labels[rows])
+            fitted = time.perf_counter()
             predictions[m] = model.predict(features[candidates])
+            self.fit_seconds += fitted - started
+            self.rank_seconds += time.perf_counter() - fitted
+            self._models.append(model)
         mean, spread = predictions.mean(axis=0), predictions.std(axis=0)
         draws = thompson_draws(mean, spread, self.rng)
         best = np.argsort(-draws, kind="stable")[:count]  # stable: the same on every CPU
         return [Suggestion(int(candidates[i]), float(mean[i])) for i in best]
+
+    def score(self, indices: np.ndarray) -> np.ndarray | None:
+        """The ensemble's mean prediction for ``indices`` (it only scores candidates
+        while searching, so whole-space diagnostics would cost a prediction of the space)."""
+        if not self._models:
+            return None
+        rows = self.features[np.asarray(indices)]
+        return np.mean([model.predict(rows) for model in self._models], axis=0)
 
     def _candidates(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Up to ``n_candidates`` unseen one-edit mutations of the best evaluated architectures.

@@ -146,6 +146,11 @@ class Strategy(ABC):
         """How many architectures the strategy wants to propose next."""
         return 1
 
+    def score(self, indices: np.ndarray) -> np.ndarray | None:
+        """The current predictor's scores of ``indices`` (for diagnostics); None if the
+        strategy has no predictor yet. Never changes the strategy's state or draws."""
+        return None if self.latest_scores is None else self.latest_scores[indices]
+
     @abstractmethod
     def _propose(self, count: int) -> list[Suggestion]:
         """Return ``count`` unseen architectures."""
