@@ -1,0 +1,135 @@
+"""Sharp edges found by using weaknas as a newcomer would; each holds one fix."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from weaknas.cli import main
+
+
+def test_an_objective_whose_extra_is_missing_fails_before_the_search(monkeypatch, tmp_path, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a)
+    )
+    assert main(["search", "--train", "digits", "--out", str(tmp_path / "run")]) == 2
+    assert "needs PyTorch" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_out_inside_a_file_is_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    assert main(["search", "--budget", "20", "--out", str(tmp_path / "file" / "run")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write there" in err and "Traceback" not in err
+
+
+OBJECTIVE = """
+import time
+def slow(config):
+    time.sleep(0.3)
+    return float(config["a"])
+"""
+
+
+def test_ctrl_c_names_the_log_and_the_resume_command_and_resume_continues_the_clock(tmp_path):
+    (tmp_path / "slowobj.py").write_text(OBJECTIVE)
+    (tmp_path / "space.json").write_text(json.dumps({"a": list(range(40))}))
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "weaknas.cli", "search", "--space", "space.json"]
+    command += ["--objective", "slowobj:slow", "--budget", "12", "--n-init", "4"]
+    process = subprocess.Popen(
+        [*command, "--out", str(out)], cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
+    log = out / "events.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (log.is_file() and '"result"' in log.read_text()):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    err = process.communicate(timeout=60)[1]
+    assert process.returncode == 130, err
+    assert f"weaknas search --resume {out}" in err and "events.jsonl" in err
+    assert "Traceback" not in err
+    before = max(json.loads(line).get("elapsed") or 0 for line in log.read_text().splitlines())
+    resumed = subprocess.run(
+        [sys.executable, "-m", "weaknas.cli", "search", "--resume", str(out), "--quiet"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["n_queries"] == 12 and summary["wall_seconds"] > before
+    table = pd.read_parquet(out / "evaluations.parquet")
+    assert table["elapsed"].is_monotonic_increasing
+
+
+def test_settings_naming_another_benchmark_are_refused(nb201_csv):
+    from weaknas.benchmarks import load_benchmark
+    from weaknas.runner import SearchConfig, run_search
+
+    bench = load_benchmark("nb201-cifar100", nb201_csv)
+    with pytest.raises(ValueError, match="'nb201-cifar10' but 'nb201-cifar100'"):
+        run_search(bench, SearchConfig(budget=20), seed=0)
+
+
+def test_tpe_tells_optuna_its_failures():
+    from weaknas.testing.extras import require
+
+    optuna = require("optuna")
+    from weaknas.strategies.tpe import TPESearch
+    from weaknas.testing.strategy_suite import conformance_space
+
+    strategy = TPESearch(conformance_space(), seed=0, n_init=2)
+    first, second = strategy.ask(1)[0], strategy.ask(1)[0]
+    strategy.tell_failure(first.index)
+    strategy.tell(second.index, 1.0)
+    states = [t.state for t in strategy.study.trials]
+    assert optuna.trial.TrialState.RUNNING not in states
+    assert optuna.trial.TrialState.FAIL in states
+
+
+def test_the_engine_and_the_command_import_no_optional_integration():
+    code = (
+        "import sys, weaknas.runner.engine, weaknas.cli, weaknas.study; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('ray', 'optuna', 'torch', 'xgboost', 'matplotlib') or 'integrations' in m))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from weaknas.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('numpy', 'pandas', 'sklearn', 'lightgbm') if m in sys.modules))"
+    )
+    env = {**os.environ}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_registries_agree_with_the_names_module():
+    from weaknas import names
+    from weaknas.benchmarks import BENCHMARKS
+    from weaknas.predictors import PREDICTORS
+    from weaknas.runner.executors import EXECUTOR_CLASSES
+    from weaknas.strategies import strategy_class
+
+    assert tuple(BENCHMARKS) == names.BENCHMARKS
+    assert tuple(PREDICTORS) == names.PREDICTORS
+    assert tuple(EXECUTOR_CLASSES) == names.EXECUTORS
+    for name in names.STRATEGIES:
+        assert strategy_class(name)
