@@ -126,43 +126,33 @@ def _run_jobs(
         raise ValueError(f"a study runs on 'process' or 'ray', not {executor!r}")
     if address is not None and executor != "ray":
         raise ValueError("an address is for the ray executor")
+
+    def record(summary: dict) -> None:
+        bar.update()
+        if on_seed:
+            on_seed(summary)
+
+    if executor == "process":
+        workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     try:
+        if executor == "process" and workers == 1:
+            for config, seed, out in jobs:
+                record(_run_one(config, data, seed, str(out)))
+            return
         if executor == "ray":
             from weaknas.runner.executors import make_executor
 
-            pool = make_executor("ray", workers, address=address)
+            pool, run = make_executor("ray", workers, address=address), _run_on_ray_node
             data = str(Path(data).resolve()) if data else None  # Ray workers start elsewhere
-            try:
-                futures = [
-                    pool.submit(_run_on_ray_node, config, data, seed, str(Path(out).resolve()))
-                    for config, seed, out in jobs
-                ]
-                for future in as_completed(futures):
-                    summary = future.result()
-                    bar.update()
-                    if on_seed:
-                        on_seed(summary)
-            finally:
-                pool.shutdown()
-            return
-        workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-        if workers == 1:
-            for config, seed, out in jobs:
-                summary = _run_one(config, data, seed, str(out))
-                bar.update()
-                if on_seed:
-                    on_seed(summary)
+            jobs = [(config, seed, Path(out).resolve()) for config, seed, out in jobs]
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [
-                    pool.submit(_run_one, config, data, seed, str(out))
-                    for config, seed, out in jobs
-                ]
-                for future in as_completed(futures):
-                    summary = future.result()
-                    bar.update()
-                    if on_seed:
-                        on_seed(summary)
+            pool, run = ProcessPoolExecutor(max_workers=workers), _run_one
+        try:
+            futures = [pool.submit(run, config, data, seed, str(out)) for config, seed, out in jobs]
+            for future in as_completed(futures):
+                record(future.result())
+        finally:
+            pool.shutdown()
     finally:
         bar.close()
 
