@@ -370,7 +370,8 @@ def _search_folder(args: argparse.Namespace) -> Path:
     if args.resume:
         return Path(args.resume)
     default = (
-        f"runs/{args.space or 'nb201'}_{args.objective.replace(':', '-')}_{args.strategy}"
+        f"runs/{Path(args.space or 'nb201').stem}_{args.objective.replace(':', '-')}_"
+        f"{args.strategy}"
         f"_seed{args.seed}"
         if args.objective
         else f"runs/{args.benchmark}_{args.strategy}_seed{args.seed}"

@@ -83,7 +83,9 @@ class BenchmarkObserver(Observer):
             "optimum_arch": bench.space.to_string(optimum),
             "optimum_val_mean": float(bench.val_mean[optimum]),
             "optimum_test": float(bench.test[optimum]),
-            "queries_to_optimum": queries_to_optimum(evaluations["index"].to_numpy(), optimum),
+            "queries_to_optimum": queries_to_optimum(
+                evaluations["index"].to_numpy() if len(evaluations) else [], optimum
+            ),
             # Observed values equal the benchmark's mean: once the optimum is found it stays
             # the best observed, so a run stopped there can be scored at later query counts.
             "exact_observations": self.exact,
