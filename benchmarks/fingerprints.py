@@ -32,6 +32,7 @@ from research_study import SUITES  # noqa: E402
 
 from weaknas.benchmarks import load_benchmark  # noqa: E402
 from weaknas.runner import SearchConfig, run_search  # noqa: E402
+from weaknas.runner.config import recorded_config  # noqa: E402
 
 COMPARED = ("queries_to_optimum", "n_queries", "best_arch", "best_val_mean")
 
@@ -49,8 +50,7 @@ def committed_studies(root: Path) -> list[tuple[str, str, dict, pd.DataFrame]]:
         seeds_file = study_file.parent / "seeds.csv"
         if not seeds_file.is_file():
             continue
-        config = json.loads(study_file.read_text())["config"]
-        config.setdefault("target", "value")  # studies from before targets fitted values
+        config = recorded_config(json.loads(study_file.read_text())["config"]).as_dict()
         rows = pd.read_csv(seeds_file)
         name = str(study_file.parent.relative_to(root / "benchmarks/results"))
         studies.append((name, config["benchmark"], config, rows))

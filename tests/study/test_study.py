@@ -102,3 +102,14 @@ def test_studies_of_methods_and_benchmarks_write_tidy_tables_and_resume(nb201_cs
     assert len(more) == 12
     with pytest.raises(ValueError, match="unique"):
         run_studies(methods + methods[:1], range(1), tmp_path)
+
+
+def test_settings_recorded_by_older_code_are_read_as_that_code_meant_them():
+    from weaknas.runner.config import recorded_config
+
+    before_vocabulary = {"benchmark": "nb201-cifar10", "strategy": "evolution", "n_init": 10}
+    before_vocabulary["batch_size"] = 10  # evolution ignored both: population 30, batch 1
+    config = recorded_config(before_vocabulary)
+    assert (config.n_init, config.batch_size, config.target) == (30, 1, "value")
+    now = SearchConfig(strategy="evolution", n_init=12)
+    assert recorded_config(now.as_dict()) == now

@@ -147,3 +147,16 @@ class SearchConfig:
         acquisition = "" if self.acquisition == "uniform" else f", {self.acquisition}"
         ensemble = "" if self.n_models == 1 else f" x{self.n_models}"
         return f"weaknas[{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}]"
+
+
+def recorded_config(stored: dict) -> SearchConfig:
+    """A ``SearchConfig`` from settings a study recorded, read as the code that wrote them
+    meant them. Studies from before ``target`` existed fitted raw values; before the
+    shared vocabulary (no ``space`` field), evolution ignored ``n_init`` and
+    ``batch_size`` (it ran a population of 30, one child per step)."""
+    stored = dict(stored)
+    if stored.get("target") is None:
+        stored["target"] = "value"
+    if "space" not in stored and stored.get("strategy") == "evolution":
+        stored["n_init"] = stored["batch_size"] = None  # its own defaults: what ran
+    return SearchConfig(**stored)

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
+from weaknas.runner.config import recorded_config
 from weaknas.runner.output import (
     EVALUATIONS,
     ITERATIONS,
@@ -292,16 +293,14 @@ def _check_same_settings(
     """Refuse to mix seeds of different settings in one study folder.
 
     The stored settings are read back through ``SearchConfig``, so a study written before
-    a setting existed resumes as long as it used what that setting now selects. Studies
-    from before ``target`` existed fitted raw values.
+    a setting existed resumes as long as it used what that setting now selects
+    (``recorded_config``).
     """
     if path.is_file():
         stored = json.loads(path.read_text()).get("config", {})
-        if isinstance(stored, dict) and stored.get("target") is None:
-            stored["target"] = "value"
         try:
-            previous = SearchConfig(**stored)
-        except (TypeError, ValueError):
+            previous = recorded_config(stored)
+        except (TypeError, ValueError, AttributeError):
             previous = None
         if previous != config:
             raise ValueError(
