@@ -104,7 +104,7 @@ def test_readme_own_objective_example_runs_as_pasted(tmp_path):
     from pathlib import Path
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    section = readme[readme.index("Your own space and objective") :]
+    section = readme[readme.index("Your own space and objective (each call") :]
     start = section.index("```python") + len("```python")
     code = section[start : section.index("```", start)]
     assert 'if __name__ == "__main__":' in code and 'executor="process"' in code
