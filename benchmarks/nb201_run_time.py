@@ -4,18 +4,16 @@ python benchmarks/nb201_run_time.py                         # this tree
 PYTHONPATH=/tmp/old/src python benchmarks/nb201_run_time.py  # another checkout, same machine
 """
 
-import statistics, time
+import statistics
+
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
 
-b = load_benchmark("nb201-cifar10")
-run_search(b, SearchConfig(budget=100), 99)
-walls, fits, ranks = [], [], []
-for seed in range(5):
-    s = run_search(b, SearchConfig(), seed).summary
-    walls.append(s["wall_seconds"])
-    fits.append(s["fit_seconds"])
-    ranks.append(s["rank_seconds"])
-print(
-    f"median wall {statistics.median(walls):.2f} s, fit {statistics.median(fits):.2f}, rank {statistics.median(ranks):.2f}"
+bench = load_benchmark("nb201-cifar10")
+run_search(bench, SearchConfig(budget=100), 99)  # warm-up
+summaries = [run_search(bench, SearchConfig(), seed).summary for seed in range(5)]
+wall, fit, rank = (
+    statistics.median(s[key] for s in summaries)
+    for key in ("wall_seconds", "fit_seconds", "rank_seconds")
 )
+print(f"median wall {wall:.2f} s, fit {fit:.2f}, rank {rank:.2f}")
