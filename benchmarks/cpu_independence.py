@@ -14,19 +14,10 @@ import os
 import subprocess
 import sys
 
+from weaknas.names import STRATEGIES
+
 SETTINGS = (
-    [
-        ("nb201-cifar10", {"strategy": s})
-        for s in (
-            "weaknas",
-            "random",
-            "evolution",
-            "local-search",
-            "bananas",
-            "single-predictor",
-            "tpe",
-        )
-    ]
+    [("nb201-cifar10", {"strategy": s}) for s in STRATEGIES]
     + [
         ("nb201-cifar100", {"strategy": "weaknas", "acquisition": a})
         for a in ("greedy", "ei", "ucb", "ts")
