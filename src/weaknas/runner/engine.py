@@ -524,9 +524,9 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
         """When the call really started (slot executors stamp it), else its submit time;
         None while it still waits for a free worker."""
         stamped = getattr(future, "started_at", None)
-        if stamped is not None or getattr(pool, "stamps_start", False) is False:
-            return stamped if stamped is not None else submitted[future][1]
-        return None
+        if stamped is not None:
+            return stamped
+        return None if getattr(pool, "stamps_start", False) else submitted[future][1]
 
     waiting = set(submitted)
     while waiting:

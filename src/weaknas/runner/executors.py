@@ -18,9 +18,6 @@ from concurrent.futures import Executor, Future
 
 from weaknas.names import EXECUTORS
 
-if tuple(EXECUTORS) != ("inline", "thread", "process", "ray"):
-    raise ImportError(f"executor registry out of step with weaknas.names: {EXECUTORS}")
-
 
 class EvaluationTimeout(Exception):
     """The objective ran longer than the timeout and was stopped."""
@@ -63,16 +60,21 @@ def refuse_search_in_worker_bootstrap() -> None:
         )
 
 
+def _run_into(future: Future, fn, args, kwargs) -> None:
+    """Call ``fn`` here and settle ``future`` with its result or its exception."""
+    try:
+        future.set_result(fn(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+        future.set_exception(exc)
+
+
 class InlineExecutor(Executor):
     """Runs each call at ``submit`` in the calling thread (no parallelism, no timeout)."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
         future.set_running_or_notify_cancel()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            future.set_exception(exc)
+        _run_into(future, fn, args, kwargs)
         return future
 
 
@@ -152,10 +154,7 @@ class ThreadSlotExecutor(SlotExecutor):
     killed: a call past its timeout is recorded as failed and left to finish."""
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-            future.set_exception(exc)
+        _run_into(future, fn, args, kwargs)
 
 
 class ProcessPerCallExecutor(SlotExecutor):
@@ -228,6 +227,8 @@ EXECUTOR_CLASSES = {
     "process": "weaknas.runner.executors:ProcessPerCallExecutor",
     "ray": "weaknas.integrations.ray:RayExecutor",
 }
+if tuple(EXECUTOR_CLASSES) != EXECUTORS:
+    raise ImportError(f"executor registry {tuple(EXECUTOR_CLASSES)} != weaknas.names {EXECUTORS}")
 
 
 def make_executor(
