@@ -107,6 +107,9 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(bench, tmp_path):
         out = tmp_path / f"killed{trial}"
         child = context.Process(target=_search_in_child, args=(bench, str(out)))
         child.start()
+        started = time.perf_counter()  # the random moment is counted from the run's start
+        while not (out / "run.json").exists() and time.perf_counter() - started < 30:
+            time.sleep(0.001)
         time.sleep(rng.uniform(0.0, run_time))
         os.kill(child.pid, signal.SIGKILL)
         child.join()
