@@ -182,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--space",
         default=None,
         metavar="SPACE",
-        help="nb201 (default), nb101 (cells from --data's nb101.npz) or FILE.json declaring "
+        help="nb201 (default), nb101 (cells from --data's nb101.npz), nbgraph "
+        "(NAS-Bench-Graph's GNNs) or FILE.json declaring "
         'named choices, e.g. {"depth": [2, 4, 8], "act": ["relu", "gelu"]}',
     )
     own.add_argument(
@@ -466,6 +467,8 @@ def _search(args: argparse.Namespace) -> int:
     from weaknas.runner import run_search
 
     args.benchmark = args.benchmark or "nb201-cifar10"
+    if args.data and args.benchmark.startswith("nbgraph-"):
+        raise ValueError("--data: NAS-Bench-Graph's tables come from its wheel (weaknas[graph])")
     config = _config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
     config.check_space(benchmark.space)

@@ -6,7 +6,24 @@ predictors, acquisitions, targets, executors) takes its names from here; a test 
 that the registries and these names agree.
 """
 
-BENCHMARKS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16", "nb101")
+NBGRAPH_DATASETS = (
+    "cora",
+    "citeseer",
+    "pubmed",
+    "cs",
+    "physics",
+    "photo",
+    "computers",
+    "arxiv",
+    "proteins",
+)
+BENCHMARKS = (
+    "nb201-cifar10",
+    "nb201-cifar100",
+    "nb201-imagenet16",
+    "nb101",
+    *(f"nbgraph-{dataset}" for dataset in NBGRAPH_DATASETS),
+)
 STRATEGIES = (
     "weaknas",
     "random",

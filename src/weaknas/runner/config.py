@@ -25,6 +25,8 @@ PREDICTOR_STRATEGIES = ("weaknas", "single-predictor", "bananas")
 PROTOCOL_DEFAULTS: dict[str, dict] = {
     "nb201": {"n_init": 10, "target": "rank"},
     "nb101": {"n_init": 100, "target": "rank"},
+    # NAS-Bench-Graph (26,206 networks, 2,021 for proteins): NB201's, a space of its size.
+    "nbgraph": {"n_init": 10, "target": "rank"},
 }
 # Strategies whose own defaults differ from the protocol's (n_init: the random initial
 # design, for evolution its population; batch_size: proposals per step).
@@ -62,8 +64,7 @@ class SearchConfig:
     space: str | None = None  # the space of one's own objective (protocol defaults)
 
     def __post_init__(self) -> None:
-        protocol = "nb101" if "nb101" in (self.benchmark, self.space) else "nb201"
-        defaults = dict(PROTOCOL_DEFAULTS[protocol], batch_size=10)
+        defaults = dict(PROTOCOL_DEFAULTS[self.protocol], batch_size=10)
         if self.strategy not in PREDICTOR_STRATEGIES:
             defaults["target"] = "value"  # no predictor, no choice of target to make
         if self.strategy == "single-predictor":
@@ -90,6 +91,12 @@ class SearchConfig:
             check_acquisition(self.acquisition, self.n_models)
         elif self.acquisition != "uniform":
             raise ValueError(f"acquisition applies to the weaknas strategy, not {self.strategy}")
+
+    @property
+    def protocol(self) -> str:
+        """Which benchmark family's defaults apply (``PROTOCOL_DEFAULTS``)."""
+        name = self.benchmark or self.space or ""
+        return next((family for family in PROTOCOL_DEFAULTS if name.startswith(family)), "nb201")
 
     def check_space(self, space: FiniteSpace) -> list[str]:
         """Refuse settings that would quietly make the search random on ``space``; return

@@ -1,4 +1,5 @@
-"""Search spaces by the names the command line gives them: ``nb201``, ``nb101``, FILE.json."""
+"""Search spaces by the names the command line gives them: ``nb201``, ``nb101``,
+``nbgraph``, FILE.json."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from pathlib import Path
 
 from weaknas.spaces.base import FiniteSpace
 
-NAMED_SPACES = ("nb201", "nb101")
+NAMED_SPACES = ("nb201", "nb101", "nbgraph")
 
 
 def load_space(spec: str, data: str | os.PathLike | None = None) -> FiniteSpace:
-    """``nb201``, ``nb101`` (its cells come from the NB101 data file, ``data``) or a JSON
-    file declaring a ``CategoricalSpace`` (see ``categorical_space_from_json``)."""
+    """``nb201``, ``nb101`` (its cells come from the NB101 data file, ``data``),
+    ``nbgraph`` (NAS-Bench-Graph's networks) or a JSON file declaring a
+    ``CategoricalSpace`` (see ``categorical_space_from_json``)."""
     if spec == "nb201":
         from weaknas.spaces.nb201 import NB201Space
 
@@ -22,9 +24,13 @@ def load_space(spec: str, data: str | os.PathLike | None = None) -> FiniteSpace:
         from weaknas.benchmarks import load_benchmark
 
         return load_benchmark("nb101", data).space
+    if spec == "nbgraph":
+        from weaknas.spaces.nbgraph import NBGraphSpace
+
+        return NBGraphSpace()
     if spec.endswith(".json"):
         return categorical_space_from_json(spec)
-    raise ValueError(f"--space {spec!r}: expected nb201, nb101 or a .json file of choices")
+    raise ValueError(f"--space {spec!r}: expected nb201, nb101, nbgraph or a .json file of choices")
 
 
 def categorical_space_from_json(path: str | os.PathLike) -> FiniteSpace:

@@ -37,12 +37,17 @@ class TPESearch(Strategy):
         self._failed_trials: set[int] = set()  # numbers of trials told FAIL
 
     def _ask_trial(self):
+        """A trial and its architecture; None where the choices build no architecture of
+        the space (a constrained space, or NAS-Bench-Graph's all-skip network)."""
         trial = self.study.ask()
         codes = [
             trial.suggest_categorical(name, list(range(len(options))))
             for name, options in self.choices.items()
         ]
-        return trial, self.space.from_choices(codes)
+        try:
+            return trial, self.space.from_choices(codes)
+        except ValueError:
+            return trial, None
 
     def _propose(self, count: int) -> list[Suggestion]:
         picks: list[Suggestion] = []
@@ -50,10 +55,12 @@ class TPESearch(Strategy):
             taken = {p.index for p in picks}
             for _ in range(MAX_REPEATS):
                 trial, index = self._ask_trial()
-                if not self._seen[index] and index not in taken:
+                if index is not None and not self._seen[index] and index not in taken:
                     break
                 self.repeats += 1
-                if index in self._values:  # seen before: its value costs no new query
+                if index is None:  # not an architecture: a failed trial, so TPE avoids it
+                    self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
+                elif index in self._values:  # seen before: its value costs no new query
                     self.study.tell(trial, self._values[index])
                 else:  # pending, so no value yet
                     self.study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
