@@ -35,6 +35,7 @@ def test_report_writes_tables_and_figures(nb201_csv, tmp_path, monkeypatch):
     for name in (
         "accuracy_vs_queries",
         "queries_to_optimum",
+        "found_fraction",
         "predictor_correlation",
         "search_dynamics_tsne",
     ):

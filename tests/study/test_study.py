@@ -51,7 +51,9 @@ def test_study_runs_seeds_in_parallel_and_resumes(nb201_csv, tmp_path):
 def test_markdown_table_falls_back_to_validation_without_test():
     table = pd.DataFrame(
         {
+            "seed": [0],
             "queries_to_optimum": [5],
+            "n_queries": [5],
             **{f"test@{n}": [np.nan] for n in (50, 100, 150, 200, 500, 1000)},
             **{f"val_mean@{n}": [90.0] for n in (50, 100, 150, 200, 500, 1000)},
         }

@@ -125,6 +125,27 @@ def _queries_figure(plt, seeds: pd.DataFrame, path: Path) -> str:
     return "Queries to the optimum (box: quartiles, line: median, triangle: mean)"
 
 
+def _found_fraction_figure(plt, seeds: pd.DataFrame, path: Path) -> str:
+    benchmarks = list(dict.fromkeys(seeds["benchmark"]))
+    fig, axes = _panels(plt, len(benchmarks))
+    for ax, benchmark in zip(axes, benchmarks, strict=True):
+        rows = seeds[seeds["benchmark"] == benchmark]
+        horizon = int(pd.to_numeric(rows["n_queries"], errors="coerce").max())
+        queries = np.arange(1, horizon + 1)
+        for method, runs in rows.groupby("method", sort=False):
+            found = pd.to_numeric(runs["queries_to_optimum"], errors="coerce").to_numpy(float)
+            fraction = (found[None, :] <= queries[:, None]).mean(axis=1)  # NaN: never
+            ax.step(queries, fraction, where="post", label=method)
+        ax.set_title(benchmark)
+        ax.set_xlabel("queries")
+        ax.set_ylabel("fraction of seeds that found the optimum")
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    _save(plt, fig, path)
+    return "Fraction of seeds that have found the optimum after N queries"
+
+
 def _correlation_figure(plt, iterations: pd.DataFrame, path: Path) -> str | None:
     with_predictor = iterations.groupby(["benchmark", "method"], sort=False)[
         "kendall_tau_all"
@@ -233,6 +254,12 @@ def build_report(folder: str | Path, tsne: bool = True) -> Path:
         (
             _queries_figure(plt, seeds, out / "queries_to_optimum.png"),
             f"{FIGURES}/queries_to_optimum.png",
+        )
+    )
+    figures.append(
+        (
+            _found_fraction_figure(plt, seeds, out / "found_fraction.png"),
+            f"{FIGURES}/found_fraction.png",
         )
     )
     if iterations is not None and not iterations.empty:

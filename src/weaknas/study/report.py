@@ -8,13 +8,17 @@ import numpy as np
 import pandas as pd
 
 from weaknas.study.metrics import CHECKPOINTS
+from weaknas.study.statistics import paired_p_value, query_statistics
 
 QUERIES_NOTE = (
     "Queries to optimum: distinct architectures evaluated until the one with the highest "
-    "mean validation accuracy was evaluated (statistics over the seeds that found it "
-    "within the budget). Accuracy at N: mean ± std over seeds of the test accuracy of the "
-    "best-by-observed-validation architecture after N queries. Cost: median wall-clock "
-    "seconds of one run (one core)."
+    "mean validation accuracy was evaluated. Every seed counts: a seed that missed it "
+    "counts as the queries it spent (the budget). Found: seeds that found it, with a "
+    "Wilson 95% interval of the rate; mean and median with 95% percentile-bootstrap "
+    "intervals (10,000 resamples); p: two-sided Wilcoxon signed-rank test of the queries "
+    "against the first method over the seeds both ran. Accuracy at N: mean ± std over "
+    "seeds of the test accuracy of the best-by-observed-validation architecture after N "
+    "queries. Cost: median wall-clock seconds of one run (one core)."
 )
 
 
@@ -29,6 +33,12 @@ def queries_stats(table: pd.DataFrame) -> dict[str, float]:
         "std": float(found.std(ddof=0)) if len(found) else float("nan"),
         "median": float(np.median(found)) if len(found) else float("nan"),
     }
+
+
+def _p_text(p_value: float) -> str:
+    if not np.isfinite(p_value):
+        return "n/a"
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
 
 
 def _mean_std(values: pd.Series, digits: int = 2) -> str:
@@ -52,18 +62,22 @@ def markdown_table(tables: dict[str, pd.DataFrame], checkpoints=CHECKPOINTS) -> 
     ]
     checkpoints = reached or checkpoints  # drop query counts beyond every run
     with_cost = all("wall_seconds" in t for t in tables.values())
-    header = ["method", "seeds", "found", "queries to optimum (mean ± std)", "median"]
+    reference_name, reference = next(iter(tables.items()))
+    header = ["method", "seeds", "found [95% CI]", "mean [95% CI]", "median [95% CI]"]
+    header += [f"p vs {reference_name}"]
     header += [f"{metric}@{n}" for n in checkpoints]
     header += ["cost (s/run)"] if with_cost else []
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, table in tables.items():
-        s = queries_stats(table)
+        s = query_statistics(table)
+        p_value, _ = paired_p_value(table, reference)
         cells = [
             name,
             str(s["seeds"]),
-            str(s["found"]),
-            f"{s['mean']:.1f} ± {s['std']:.1f}" if s["found"] else "n/a",
-            f"{s['median']:.1f}" if s["found"] else "n/a",
+            f"{s['found']} [{100 * s['found_low']:.0f}-{100 * s['found_high']:.0f}%]",
+            f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}]",
+            f"{s['median']:.1f} [{s['median_low']:.1f}, {s['median_high']:.1f}]",
+            "" if name == reference_name else _p_text(p_value),
         ]
         cells += [
             _mean_std(table[f"{metric}@{n}"]) if f"{metric}@{n}" in table else "n/a"
