@@ -183,8 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SPACE",
         help="nb201 (default), nb101 (cells from --data's nb101.npz), nbgraph "
-        "(NAS-Bench-Graph's GNNs) or FILE.json declaring "
-        'named choices, e.g. {"depth": [2, 4, 8], "act": ["relu", "gelu"]}',
+        "(NAS-Bench-Graph's GNNs), darts (DARTS cells: a seeded pool of --pool genotypes) "
+        'or FILE.json declaring named choices, e.g. {"depth": [2, 4, 8], "act": ["relu"]}',
+    )
+    own.add_argument(
+        "--pool",
+        type=_count(1),
+        default=None,
+        help="candidates ranked each iteration in a space too large to enumerate "
+        "(darts: default 10000 random genotypes, seed 0)",
     )
     own.add_argument(
         "--train", choices=("digits",), default=None, help="short for --objective train:digits"
@@ -323,6 +330,7 @@ SEARCH_SETTINGS = (
     "seed",
     "train",
     "space",
+    "pool",
     "epochs",
     "workers",
     "timeout",
@@ -408,7 +416,7 @@ STRATEGY_FLAGS = {
     "n_models": "--n-models",
     "top_m": "--top-m",
 }
-OBJECTIVE_FLAGS = ("space", "executor", "workers", "timeout", "address", "epochs")
+OBJECTIVE_FLAGS = ("space", "executor", "workers", "timeout", "address", "epochs", "pool")
 TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
 
 
@@ -532,7 +540,9 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
     executor = args.executor or ("process" if args.workers > 1 or args.timeout else "inline")
     if args.timeout and executor == "inline":
         raise ValueError("--timeout needs an executor that can stop a call: --executor process")
-    space = load_space(args.space or "nb201", args.data)
+    if args.pool is not None and (args.space or "nb201") != "darts":
+        raise ValueError("--pool is for spaces searched over a candidate pool: --space darts")
+    space = load_space(args.space or "nb201", args.data, pool=args.pool)
     config = _config(args, benchmark=None, space=args.space or "nb201")
     for note in config.check_space(space):
         print(f"weaknas: note: {note}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """Search spaces by the names the command line gives them: ``nb201``, ``nb101``,
-``nbgraph``, FILE.json."""
+``nbgraph``, ``darts``, FILE.json."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from pathlib import Path
 
 from weaknas.spaces.base import FiniteSpace
 
-NAMED_SPACES = ("nb201", "nb101", "nbgraph")
+NAMED_SPACES = ("nb201", "nb101", "nbgraph", "darts")
+DEFAULT_POOL = 10_000
 
 
-def load_space(spec: str, data: str | os.PathLike | None = None) -> FiniteSpace:
+def load_space(
+    spec: str, data: str | os.PathLike | None = None, pool: int | None = None
+) -> FiniteSpace:
     """``nb201``, ``nb101`` (its cells come from the NB101 data file, ``data``),
-    ``nbgraph`` (NAS-Bench-Graph's networks) or a JSON file declaring a
-    ``CategoricalSpace`` (see ``categorical_space_from_json``)."""
+    ``nbgraph`` (NAS-Bench-Graph's networks), ``darts`` (a seeded pool of ``pool``
+    genotypes, seed 0) or a JSON file declaring a ``CategoricalSpace`` (see
+    ``categorical_space_from_json``)."""
     if spec == "nb201":
         from weaknas.spaces.nb201 import NB201Space
 
@@ -28,9 +32,15 @@ def load_space(spec: str, data: str | os.PathLike | None = None) -> FiniteSpace:
         from weaknas.spaces.nbgraph import NBGraphSpace
 
         return NBGraphSpace()
+    if spec == "darts":
+        from weaknas.spaces.darts import DartsSpace
+
+        return DartsSpace(pool_size=pool or DEFAULT_POOL, seed=0)
     if spec.endswith(".json"):
         return categorical_space_from_json(spec)
-    raise ValueError(f"--space {spec!r}: expected nb201, nb101, nbgraph or a .json file of choices")
+    raise ValueError(
+        f"--space {spec!r}: expected nb201, nb101, nbgraph, darts or a .json file of choices"
+    )
 
 
 def categorical_space_from_json(path: str | os.PathLike) -> FiniteSpace:
