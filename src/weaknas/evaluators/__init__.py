@@ -1,0 +1,1 @@
+"""Evaluators: how a query measures one architecture (zero-cost proxies so far)."""
