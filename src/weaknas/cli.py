@@ -175,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SPEC",
         help="train:digits (train NB201 cells on scikit-learn's 8x8 digits; needs "
-        "weaknas[torch]) or MODULE:FUNCTION (your function of one architecture returning "
+        "weaknas[torch]), proxy:NAME (a zero-cost proxy of the network of an nb201 or "
+        "darts architecture: synflow, grad_norm, snip, naswot, params, flops) or "
+        "MODULE:FUNCTION (your function of one architecture returning "
         "a number to maximise, importable from the working directory)",
     )
     own.add_argument(

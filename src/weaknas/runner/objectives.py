@@ -1,5 +1,6 @@
-"""Objectives by the names the command line gives them: ``train:DATASET`` or
-``MODULE:FUNCTION`` (a function of the user's, importable from the working directory)."""
+"""Objectives by the names the command line gives them: ``train:DATASET``,
+``proxy:NAME`` (a zero-cost proxy of the space's network) or ``MODULE:FUNCTION`` (a
+function of the user's, importable from the working directory)."""
 
 from __future__ import annotations
 
@@ -53,4 +54,13 @@ def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Cal
         from weaknas.training.digits import DigitsObjective
 
         return DigitsObjective(epochs=epochs, seed=seed)
+    if spec.startswith("proxy:"):
+        if importlib.util.find_spec("torch") is None:
+            raise ImportError(
+                f"--objective {spec} needs PyTorch, which is not installed: "
+                "pip install 'weaknas[torch]'"
+            )
+        from weaknas.evaluators.proxy_objective import ProxyObjective
+
+        return ProxyObjective(space.name, spec.partition(":")[2], seed=seed)
     return import_callable(spec, "--objective")

@@ -1,0 +1,98 @@
+"""``--objective proxy:NAME``: score each architecture's network with a zero-cost proxy.
+
+The network comes from the space's PyTorch builder (``BUILDERS``): NB201 cells on the
+benchmark's skeleton (C=16, 5 cells per stage, as NAS-Bench-201 trained them) and DARTS
+genotypes on the CIFAR network at a reduced scale (C=16, 8 cells, as NAS-Bench-301 scores
+them at C=32, 8 cells). Data-dependent proxies see one fixed batch of the data this
+machine has without a download: scikit-learn's 8x8 digits, scaled to 32x32 and repeated
+over 3 channels (``fixed_batch``). An architecture gets the same score in any process.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from weaknas.evaluators import proxies
+
+# space name -> (builder module:function, its keyword arguments, input shape)
+BUILDERS: dict[str, tuple[str, dict, tuple[int, int, int]]] = {
+    "nb201": (
+        "weaknas.training.nb201_net:build_network",
+        {"channels": 16, "cells_per_stage": 5},
+        (3, 32, 32),
+    ),
+    "darts": ("weaknas.evaluators.proxy_objective:_darts_network", {}, (3, 32, 32)),
+}
+
+
+def _darts_network(genotype: str, channels: int = 16, layers: int = 8):
+    from weaknas.spaces.darts import parse_genotype
+    from weaknas.training.darts_net import cifar_network
+
+    return cifar_network(parse_genotype(genotype), channels=channels, layers=layers)
+
+
+def fixed_batch(size: int = 64, seed: int = 0):
+    """``size`` digits (inputs 3x32x32 in [0, 1], labels), the same for every call."""
+    import torch
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    rows = np.random.default_rng(seed).choice(len(digits.target), size, replace=False)
+    images = torch.from_numpy((digits.images[rows] / 16.0).astype(np.float32))[:, None]
+    images = torch.nn.functional.interpolate(images, size=32, mode="nearest").repeat(1, 3, 1, 1)
+    return images, torch.from_numpy(digits.target[rows]).long()
+
+
+class ProxyObjective:
+    """Callable ``architecture -> {"value": score, ...}``; picklable for process workers.
+
+    The value is the proxy's score (log10 for synflow, whose scores span dozens of orders
+    of magnitude). Each network is initialised from ``seed``, on the CPU, one thread.
+    """
+
+    def __init__(self, space_name: str, proxy: str, seed: int = 0, batch_size: int = 64):
+        if proxy not in proxies.PROXIES:
+            raise ValueError(
+                f"--objective proxy:{proxy}: unknown proxy; expected one of {proxies.PROXIES}"
+            )
+        if space_name not in BUILDERS:
+            raise ValueError(
+                f"--objective proxy:{proxy} builds networks of {sorted(BUILDERS)}, "
+                f"not of {space_name!r}"
+            )
+        self.space_name = space_name
+        self.proxy = proxy
+        self.seed = seed
+        self.batch_size = batch_size
+
+    def build(self, architecture):
+        from weaknas.runner.objectives import import_callable
+
+        spec, options, _ = BUILDERS[self.space_name]
+        return import_callable(spec, "builder")(architecture, **options)
+
+    def __call__(self, architecture) -> dict:
+        import torch
+
+        torch.set_num_threads(1)
+        torch.manual_seed(self.seed)
+        started = time.perf_counter()
+        network = self.build(architecture)
+        shape = BUILDERS[self.space_name][2]
+        inputs = targets = None
+        if self.proxy not in proxies.DATA_FREE:
+            inputs, targets = fixed_batch(self.batch_size, self.seed)
+        elif self.proxy in ("synflow", "flops"):
+            inputs = torch.zeros((1, *shape))
+        parameters = proxies.params(network)
+        score = proxies.compute(self.proxy, network, inputs, targets)
+        value = np.log10(score) if self.proxy == "synflow" and score > 0 else score
+        return {
+            "value": proxies.finite(value),
+            "seconds": time.perf_counter() - started,
+            "device": "cpu",
+            "parameters": parameters,
+        }
