@@ -1,0 +1,93 @@
+"""Zero-cost proxies against NAS-Bench-201 (issue 11): Spearman rho with mean validation.
+
+Every proxy of ``weaknas.evaluators.proxies`` computed with the project's own PyTorch
+build of NB201 cells (the benchmark's skeleton: C=16, 5 cells per stage, 10 classes),
+networks initialised from seed 0, data-dependent proxies on one fixed batch of 64
+scikit-learn digits scaled to 32x32 (no CIFAR or ImageNet data here). A uniform sample of
+``--sample`` architectures (seeded), or all 15,625; values are appended to
+``--out``/nb201_proxies.csv as they are computed, so the run resumes where it stopped.
+Then Spearman's rho of each proxy with the mean validation accuracy of cifar10,
+cifar100 and ImageNet16-120 (architectures whose score is not finite are left out and
+counted).
+
+    python benchmarks/nb201_proxies.py --data ../shared/data --sample 3000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from weaknas.benchmarks import load_benchmark
+from weaknas.evaluators import proxies
+from weaknas.evaluators.proxy_objective import ProxyObjective
+
+DATASETS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16")
+
+
+def score(indices: np.ndarray, space, path: Path) -> pd.DataFrame:
+    done = set(pd.read_csv(path)["index"]) if path.is_file() else set()
+    objectives = {name: ProxyObjective("nb201", name) for name in proxies.PROXIES}
+    rows = []
+    for count, index in enumerate(indices, start=1):
+        if int(index) in done:
+            continue
+        arch = space.to_string(int(index))
+        row = {"index": int(index), "arch": arch}
+        for name, objective in objectives.items():
+            result = objective(arch)
+            row[name] = result["value"]
+            row[f"{name}_s"] = result["seconds"]
+        rows.append(row)
+        if len(rows) == 25 or count == len(indices):
+            pd.DataFrame(rows).to_csv(path, mode="a", header=not path.is_file(), index=False)
+            rows = []
+            print(f"scored {count}/{len(indices)}", flush=True)
+    return pd.read_csv(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder")
+    parser.add_argument("--sample", type=int, default=3000, help="0: all 15,625")
+    parser.add_argument("--out", default="results/nb201_proxies")
+    args = parser.parse_args()
+    from scipy.stats import spearmanr
+
+    benches = {name: load_benchmark(name, args.data) for name in DATASETS}
+    space = benches[DATASETS[0]].space
+    rng = np.random.default_rng(0)
+    indices = (
+        np.arange(space.size)
+        if args.sample in (0, space.size)
+        else np.sort(rng.choice(space.size, args.sample, replace=False))
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    table = score(indices, space, out / "nb201_proxies.csv")
+    table = table[table["index"].isin(indices)]
+    print(f"{len(table)} architectures ({time.perf_counter() - started:.0f} s this run)")
+    lines = ["| proxy | " + " | ".join(DATASETS) + " | not finite | median s/arch |"]
+    lines.append("|---|" + "---|" * (len(DATASETS) + 2))
+    for name in proxies.PROXIES:
+        values = table[name].to_numpy(float)
+        finite = np.isfinite(values)
+        rhos = [
+            spearmanr(values[finite], benches[d].val_mean[table["index"].to_numpy()][finite])[0]
+            for d in DATASETS
+        ]
+        cells = " | ".join(f"{rho:.3f}" for rho in rhos)
+        seconds = table[f"{name}_s"].median()
+        lines.append(f"| {name} | {cells} | {int((~finite).sum())} | {seconds:.3f} |")
+    text = "\n".join(lines)
+    (out / "table.md").write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
