@@ -51,3 +51,13 @@ def test_forward_with_and_without_the_auxiliary_head():
     assert net(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
     small = imagenet_network(V2, channels=8, layers=5, num_classes=7).eval()
     assert small(torch.zeros(1, 3, 224, 224)).shape == (1, 7)
+
+
+def test_darts_genotypes_train_on_digits():
+    from weaknas.spaces.darts import format_genotype
+    from weaknas.training.digits import DigitsObjective
+
+    objective = DigitsObjective(epochs=1, seed=0, space="darts")
+    result = objective(format_genotype(V2))
+    assert result["value"] > 30  # 10 classes: chance is 10%
+    assert result["parameters"] == count_parameters(objective.network(format_genotype(V2)))

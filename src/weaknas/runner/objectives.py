@@ -44,8 +44,10 @@ def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Cal
             raise ValueError(
                 f"--objective {spec!r}: datasets built in so far: {', '.join(TRAIN_DATASETS)}"
             )
-        if space.name != "nb201":
-            raise ValueError(f"--objective {spec} trains NB201 cells: use --space nb201")
+        if space.name not in ("nb201", "darts"):
+            raise ValueError(
+                f"--objective {spec} trains networks of --space nb201 or darts, not {space.name}"
+            )
         if importlib.util.find_spec("torch") is None:
             raise ImportError(
                 f"--objective {spec} needs PyTorch, which is not installed: "
@@ -53,7 +55,7 @@ def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Cal
             )
         from weaknas.training.digits import DigitsObjective
 
-        return DigitsObjective(epochs=epochs, seed=seed)
+        return DigitsObjective(epochs=epochs, seed=seed, space=space.name)
     if spec.startswith("proxy:"):
         if importlib.util.find_spec("torch") is None:
             raise ImportError(

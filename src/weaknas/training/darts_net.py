@@ -157,12 +157,13 @@ class DartsNetwork(nn.Module):
         num_classes: int,
         imagenet: bool,
         auxiliary: bool = False,
+        in_channels: int = 3,
     ):
         super().__init__()
         cells = _view(np.asarray(row, dtype=np.int8)[None])[0]
         if imagenet:
             self.stem = nn.Sequential(
-                nn.Conv2d(3, channels // 2, 3, stride=2, padding=1, bias=False),
+                nn.Conv2d(in_channels, channels // 2, 3, stride=2, padding=1, bias=False),
                 nn.BatchNorm2d(channels // 2),
                 nn.ReLU(inplace=True),
                 nn.Conv2d(channels // 2, channels, 3, stride=2, padding=1, bias=False),
@@ -178,7 +179,7 @@ class DartsNetwork(nn.Module):
         else:
             stem = 3 * channels
             self.stem = nn.Sequential(
-                nn.Conv2d(3, stem, 3, padding=1, bias=False), nn.BatchNorm2d(stem)
+                nn.Conv2d(in_channels, stem, 3, padding=1, bias=False), nn.BatchNorm2d(stem)
             )
             self.stem1 = None
             c_prev_prev, c_prev, c_curr = stem, stem, channels
@@ -218,9 +219,13 @@ class DartsNetwork(nn.Module):
         return logits if auxiliary_logits is None else (logits, auxiliary_logits)
 
 
-def cifar_network(row, channels=36, layers=20, num_classes=10, auxiliary=False) -> DartsNetwork:
+def cifar_network(
+    row, channels=36, layers=20, num_classes=10, auxiliary=False, in_channels=3
+) -> DartsNetwork:
     """The DARTS CIFAR network (the paper's evaluation: C=36, 20 cells)."""
-    return DartsNetwork(row, channels, layers, num_classes, imagenet=False, auxiliary=auxiliary)
+    return DartsNetwork(
+        row, channels, layers, num_classes, False, auxiliary=auxiliary, in_channels=in_channels
+    )
 
 
 def imagenet_network(

@@ -1,8 +1,10 @@
-"""Train NB201 cell networks on scikit-learn's ``load_digits`` (8x8 digits, ships with it).
+"""Train a space's networks on scikit-learn's ``load_digits`` (8x8 digits, ships with it).
 
 A small, real training task that runs on a CPU in seconds per architecture: 1,797
 images, a fixed stratified split (80% train, 20% validation), a few epochs of Adam.
-The objective returns the validation accuracy (%), so searches maximise it.
+The objective returns the validation accuracy (%), so searches maximise it. Networks:
+NB201 cells (C=8, 1 cell per stage by default) or DARTS genotypes on the CIFAR skeleton
+(C=8, 5 cells: reductions after cells 1 and 3, so 8x8 inputs end at 2x2).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import time
 import numpy as np
 
 from weaknas.training.nb201_net import _torch, build_network
+
+SPACES = ("nb201", "darts")
 
 
 class DigitsObjective:
@@ -28,13 +32,27 @@ class DigitsObjective:
         batch_size: int = 64,
         learning_rate: float = 3e-3,
         seed: int = 0,
+        space: str = "nb201",
     ) -> None:
+        if space not in SPACES:
+            raise ValueError(f"train:digits builds networks of {SPACES}, not of {space!r}")
+        self.space = space
         self.epochs = epochs
         self.channels = channels
         self.cells_per_stage = cells_per_stage
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.seed = seed
+
+    def network(self, arch: str):
+        """The network of ``arch`` for 1-channel 8x8 inputs and 10 classes."""
+        if self.space == "darts":
+            from weaknas.spaces.darts import parse_genotype
+            from weaknas.training.darts_net import cifar_network
+
+            layers = max(5, 3 * self.cells_per_stage + 2)  # cells per stage, plus 2 reductions
+            return cifar_network(parse_genotype(arch), self.channels, layers, in_channels=1)
+        return build_network(arch, self.channels, self.cells_per_stage, in_channels=1)
 
     def data(self):
         from sklearn.datasets import load_digits
@@ -54,7 +72,7 @@ class DigitsObjective:
         x_train, x_val, y_train, y_val = self.data()
         x_train, x_val = torch.from_numpy(x_train), torch.from_numpy(x_val)
         y_train, y_val = torch.from_numpy(y_train), torch.from_numpy(y_val)
-        net = build_network(arch, self.channels, self.cells_per_stage, in_channels=1)
+        net = self.network(arch)
         optimizer = torch.optim.Adam(net.parameters(), lr=self.learning_rate)
         loss_fn = nn.CrossEntropyLoss()
         generator = torch.Generator().manual_seed(self.seed)
