@@ -57,7 +57,7 @@ def test_darts_genotypes_train_on_digits():
     from weaknas.spaces.darts import format_genotype
     from weaknas.training.digits import DigitsObjective
 
-    objective = DigitsObjective(epochs=1, seed=0, space="darts")
+    objective = DigitsObjective(epochs=2, seed=0, space="darts")
     result = objective(format_genotype(V2))
     assert result["value"] > 30  # 10 classes: chance is 10%
     assert result["parameters"] == count_parameters(objective.network(format_genotype(V2)))
