@@ -16,15 +16,11 @@ import numpy as np
 
 from weaknas.evaluators import proxies
 
-# space name -> (builder module:function, its keyword arguments, input shape)
-BUILDERS: dict[str, tuple[str, dict, tuple[int, int, int]]] = {
-    "nb201": (
-        "weaknas.training.nb201_net:build_network",
-        {"channels": 16, "cells_per_stage": 5},
-        (3, 32, 32),
-    ),
-    "darts": ("weaknas.evaluators.proxy_objective:_darts_network", {}, (3, 32, 32)),
-}
+
+def _nb201_network(arch: str):
+    from weaknas.training.nb201_net import build_network
+
+    return build_network(arch, channels=16, cells_per_stage=5)
 
 
 def _darts_network(genotype: str, channels: int = 16, layers: int = 8):
@@ -32,6 +28,10 @@ def _darts_network(genotype: str, channels: int = 16, layers: int = 8):
     from weaknas.training.darts_net import cifar_network
 
     return cifar_network(parse_genotype(genotype), channels=channels, layers=layers)
+
+
+# space name -> (network builder, input shape)
+BUILDERS = {"nb201": (_nb201_network, (3, 32, 32)), "darts": (_darts_network, (3, 32, 32))}
 
 
 def fixed_batch(size: int = 64, seed: int = 0):
@@ -69,10 +69,7 @@ class ProxyObjective:
         self.batch_size = batch_size
 
     def build(self, architecture):
-        from weaknas.runner.objectives import import_callable
-
-        spec, options, _ = BUILDERS[self.space_name]
-        return import_callable(spec, "builder")(architecture, **options)
+        return BUILDERS[self.space_name][0](architecture)
 
     def __call__(self, architecture) -> dict:
         import torch
@@ -81,7 +78,7 @@ class ProxyObjective:
         torch.manual_seed(self.seed)
         started = time.perf_counter()
         network = self.build(architecture)
-        shape = BUILDERS[self.space_name][2]
+        shape = BUILDERS[self.space_name][1]
         inputs = targets = None
         if self.proxy not in proxies.DATA_FREE:
             inputs, targets = fixed_batch(self.batch_size, self.seed)

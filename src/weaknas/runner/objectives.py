@@ -36,6 +36,15 @@ def import_callable(spec: str, what: str) -> Callable:
     return function
 
 
+def _require_torch(spec: str) -> None:
+    """Fail before the search when the objective needs PyTorch and it is not installed."""
+    if importlib.util.find_spec("torch") is None:
+        raise ImportError(
+            f"--objective {spec} needs PyTorch, which is not installed: "
+            "pip install 'weaknas[torch]'"
+        )
+
+
 def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Callable:
     """The objective ``spec`` names, checked before any evaluation runs."""
     if spec.startswith("train:"):
@@ -48,20 +57,12 @@ def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Cal
             raise ValueError(
                 f"--objective {spec} trains networks of --space nb201 or darts, not {space.name}"
             )
-        if importlib.util.find_spec("torch") is None:
-            raise ImportError(
-                f"--objective {spec} needs PyTorch, which is not installed: "
-                "pip install 'weaknas[torch]'"
-            )
+        _require_torch(spec)
         from weaknas.training.digits import DigitsObjective
 
         return DigitsObjective(epochs=epochs, seed=seed, space=space.name)
     if spec.startswith("proxy:"):
-        if importlib.util.find_spec("torch") is None:
-            raise ImportError(
-                f"--objective {spec} needs PyTorch, which is not installed: "
-                "pip install 'weaknas[torch]'"
-            )
+        _require_torch(spec)
         from weaknas.evaluators.proxy_objective import ProxyObjective
 
         return ProxyObjective(space.name, spec.partition(":")[2], seed=seed)
