@@ -125,9 +125,12 @@ def test_registries_agree_with_the_names_module():
     from weaknas import names
     from weaknas.benchmarks import BENCHMARKS
     from weaknas.predictors import PREDICTORS
+    from weaknas.runner.config import PRESETS, SPACE_PRESETS
     from weaknas.runner.executors import EXECUTOR_CLASSES
     from weaknas.strategies import strategy_class
 
+    assert tuple(PRESETS) == names.PRESETS
+    assert set(SPACE_PRESETS) <= set(PRESETS)
     assert tuple(BENCHMARKS) == names.BENCHMARKS
     assert tuple(PREDICTORS) == names.PREDICTORS
     assert tuple(EXECUTOR_CLASSES) == names.EXECUTORS

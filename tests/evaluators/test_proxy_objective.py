@@ -39,8 +39,23 @@ def test_darts_genotypes_are_scored():
     assert result["value"] > 0 and result["parameters"] > 1e5
 
 
+def test_mobilenetv3_subnetworks_are_scored_at_their_own_resolution():
+    from weaknas.spaces.mobilenetv3 import MobileNetV3Space
+
+    space = MobileNetV3Space(pool_size=2, seed=0, width_mult=1.2, resolutions=(128, 160))
+    config = space.config(0)
+    params = ProxyObjective("mobilenetv3", "params", network_options={"width_mult": 1.2})
+    assert params(config)["value"] == round(space.params(space.rows[:1])[0] * 1e6)
+    flops = ProxyObjective("mobilenetv3", "flops", network_options={"width_mult": 1.2})
+    assert flops(config)["value"] == round(space.macs(space.rows[:1])[0] * 1e6)
+    result = ProxyObjective("mobilenetv3", "grad_norm", batch_size=4)(space.config(1))
+    assert result["value"] > 0
+
+
 def test_bad_objectives_are_clear():
     with pytest.raises(ValueError, match="unknown proxy; expected one of"):
         ProxyObjective("nb201", "zen")
-    with pytest.raises(ValueError, match="builds networks of \\['darts', 'nb201'\\]"):
+    with pytest.raises(
+        ValueError, match="builds networks of \\['darts', 'mobilenetv3', 'nb201'\\]"
+    ):
         ProxyObjective("nb101", "synflow")

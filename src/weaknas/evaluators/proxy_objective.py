@@ -1,11 +1,13 @@
 """``--objective proxy:NAME``: score each architecture's network with a zero-cost proxy.
 
 The network comes from the space's PyTorch builder (``BUILDERS``): NB201 cells on the
-benchmark's skeleton (C=16, 5 cells per stage, as NAS-Bench-201 trained them) and DARTS
+benchmark's skeleton (C=16, 5 cells per stage, as NAS-Bench-201 trained them), DARTS
 genotypes on the CIFAR network at a reduced scale (C=16, 8 cells, as NAS-Bench-301 scores
-them at C=32, 8 cells). Data-dependent proxies see one fixed batch of the data this
-machine has without a download: scikit-learn's 8x8 digits, scaled to 32x32 and repeated
-over 3 channels (``fixed_batch``). An architecture gets the same score in any process.
+them at C=32, 8 cells), and MobileNetV3 sub-networks whole, with their 1000-class
+ImageNet head, at their own input resolution. Data-dependent proxies see one fixed batch
+of the data this machine has without a download: scikit-learn's 8x8 digits, scaled to
+the input size and repeated over 3 channels (``fixed_batch``). An architecture gets the
+same score in any process.
 """
 
 from __future__ import annotations
@@ -30,19 +32,35 @@ def _darts_network(genotype: str, channels: int = 16, layers: int = 8):
     return cifar_network(parse_genotype(genotype), channels=channels, layers=layers)
 
 
-# space name -> (network builder, input shape)
-BUILDERS = {"nb201": (_nb201_network, (3, 32, 32)), "darts": (_darts_network, (3, 32, 32))}
+def _mobilenetv3_network(config: dict, width_mult: float = 1.0):
+    from weaknas.spaces.mobilenetv3 import parse_config
+    from weaknas.training.mobilenetv3_net import build_network
+
+    return build_network(parse_config(config, resolutions=None), width_mult)
 
 
-def fixed_batch(size: int = 64, seed: int = 0):
-    """``size`` digits (inputs 3x32x32 in [0, 1], labels), the same for every call."""
+def _own_resolution(config: dict) -> tuple[int, int, int]:
+    resolution = config["r"]
+    return (3, resolution, resolution)
+
+
+# space name -> (network builder, input shape or a function of the architecture giving it)
+BUILDERS = {
+    "nb201": (_nb201_network, (3, 32, 32)),
+    "darts": (_darts_network, (3, 32, 32)),
+    "mobilenetv3": (_mobilenetv3_network, _own_resolution),
+}
+
+
+def fixed_batch(size: int = 64, seed: int = 0, side: int = 32):
+    """``size`` digits (inputs 3 x side x side in [0, 1], labels), the same every call."""
     import torch
     from sklearn.datasets import load_digits
 
     digits = load_digits()
     rows = np.random.default_rng(seed).choice(len(digits.target), size, replace=False)
     images = torch.from_numpy((digits.images[rows] / 16.0).astype(np.float32))[:, None]
-    images = torch.nn.functional.interpolate(images, size=32, mode="nearest").repeat(1, 3, 1, 1)
+    images = torch.nn.functional.interpolate(images, size=side, mode="nearest").repeat(1, 3, 1, 1)
     return images, torch.from_numpy(digits.target[rows]).long()
 
 
@@ -53,7 +71,14 @@ class ProxyObjective:
     of magnitude). Each network is initialised from ``seed``, on the CPU, one thread.
     """
 
-    def __init__(self, space_name: str, proxy: str, seed: int = 0, batch_size: int = 64):
+    def __init__(
+        self,
+        space_name: str,
+        proxy: str,
+        seed: int = 0,
+        batch_size: int = 64,
+        network_options: dict | None = None,
+    ):
         if proxy not in proxies.PROXIES:
             raise ValueError(
                 f"--objective proxy:{proxy}: unknown proxy; expected one of {proxies.PROXIES}"
@@ -67,9 +92,14 @@ class ProxyObjective:
         self.proxy = proxy
         self.seed = seed
         self.batch_size = batch_size
+        self.network_options = dict(network_options or {})  # e.g. a width multiplier
 
     def build(self, architecture):
-        return BUILDERS[self.space_name][0](architecture)
+        return BUILDERS[self.space_name][0](architecture, **self.network_options)
+
+    def input_shape(self, architecture) -> tuple[int, ...]:
+        shape = BUILDERS[self.space_name][1]
+        return shape(architecture) if callable(shape) else shape
 
     def __call__(self, architecture) -> dict:
         import torch
@@ -78,10 +108,10 @@ class ProxyObjective:
         torch.manual_seed(self.seed)
         started = time.perf_counter()
         network = self.build(architecture)
-        shape = BUILDERS[self.space_name][1]
+        shape = self.input_shape(architecture)
         inputs = targets = None
         if self.proxy not in proxies.DATA_FREE:
-            inputs, targets = fixed_batch(self.batch_size, self.seed)
+            inputs, targets = fixed_batch(self.batch_size, self.seed, side=shape[-1])
         elif self.proxy in ("synflow", "flops"):
             inputs = torch.zeros((1, *shape))
         parameters = proxies.params(network)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.spaces.base import FiniteSpace
@@ -27,6 +27,35 @@ PROTOCOL_DEFAULTS: dict[str, dict] = {
     "nb101": {"n_init": 100, "target": "rank"},
     # NAS-Bench-Graph (26,206 networks, 2,021 for proteins): NB201's, a space of its size.
     "nbgraph": {"n_init": 10, "target": "rank"},
+}
+# Named protocols: settings a preset fills in where the user left the default.
+PRESETS: dict[str, dict] = {
+    # WeakNAS's ImageNet search of the OFA MobileNetV3 space (Wu et al., NeurIPS 2021,
+    # open-domain experiments): 100 initial queries, then 100 per iteration sampled
+    # uniformly from the predicted top-1,000 of a 10,000-sub-network pool, a
+    # gradient-boosted tree predictor (here LightGBM) fitted to the observed values.
+    # The pool itself (width 1.2, 224 pixels, 550-600 MFLOPs, 10,000) is the command
+    # line's part of the preset (``SPACE_PRESETS``).
+    "ofa-paper": {
+        "strategy": "weaknas",
+        "n_init": 100,
+        "batch_size": 100,
+        "top_m": "1000",
+        "predictor": "lgbm",
+        "target": "value",
+        "acquisition": "uniform",
+        "n_models": 1,
+    },
+}
+# The search space a preset implies, as ``weaknas search`` flags.
+SPACE_PRESETS: dict[str, dict] = {
+    "ofa-paper": {
+        "space": "mobilenetv3",
+        "width": 1.2,
+        "resolution": 224,
+        "flops": "550:600",
+        "pool": 10_000,
+    },
 }
 # Strategies whose own defaults differ from the protocol's (n_init: the random initial
 # design, for evolution its population; batch_size: proposals per step).
@@ -62,8 +91,25 @@ class SearchConfig:
     # measure queries to the optimum. The strategy never learns of it.
     stop_at_optimum: bool = False
     space: str | None = None  # the space of one's own objective (protocol defaults)
+    # Unseen mutations of the predicted best added to a candidate pool per iteration
+    # (weaknas on pool spaces: darts, mobilenetv3, large categorical spaces).
+    pool_grow: int = 0
+    # A named protocol (PRESETS): fills every setting left at its default (for the
+    # preset's strategy; another strategy keeps its own defaults).
+    preset: str | None = None
 
     def __post_init__(self) -> None:
+        if self.preset is not None:
+            if self.preset not in PRESETS:
+                raise ValueError(
+                    f"unknown preset {self.preset!r}; expected one of {sorted(PRESETS)}"
+                )
+            # Another strategy keeps its own settings: a preset's are its strategy's.
+            if self.strategy == PRESETS[self.preset]["strategy"]:
+                defaults = {f.name: f.default for f in fields(self)}
+                for name, value in PRESETS[self.preset].items():
+                    if getattr(self, name) == defaults[name]:
+                        object.__setattr__(self, name, value)
         defaults = dict(PROTOCOL_DEFAULTS[self.protocol], batch_size=10)
         if self.strategy not in PREDICTOR_STRATEGIES:
             defaults["target"] = "value"  # no predictor, no choice of target to make
@@ -81,6 +127,14 @@ class SearchConfig:
             raise ValueError(
                 f"unknown predictor {self.predictor!r}; expected one of {sorted(PREDICTORS)}"
             )
+        if (
+            isinstance(self.pool_grow, bool)
+            or not isinstance(self.pool_grow, int)
+            or (self.pool_grow < 0)
+        ):
+            raise ValueError(f"pool_grow must be a whole number >= 0, got {self.pool_grow!r}")
+        if self.pool_grow and self.strategy != "weaknas":
+            raise ValueError(f"pool growth is a weaknas option, not {self.strategy}'s")
         for name in ("budget", "n_init", "batch_size", "n_models"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -102,6 +156,10 @@ class SearchConfig:
         """Refuse settings that would quietly make the search random on ``space``; return
         notes on legitimate ones a reader should know of."""
         notes = []
+        if self.pool_grow:
+            from weaknas.spaces.pool import growable_copy
+
+            growable_copy(space)  # refuses a space that holds every architecture already
         uses = strategy_parameters(self.strategy)
         if "n_init" in uses and self.n_init >= min(self.budget, space.size):
             raise ValueError(
@@ -133,6 +191,7 @@ class SearchConfig:
             "n_models": self.n_models,
             "acquisition": self.acquisition,
             "top_m": TopMSchedule.parse(self.top_m, self.budget),
+            "pool_grow": self.pool_grow,
         }
         accepted = strategy_parameters(self.strategy)
         return {name: value for name, value in offered.items() if name in accepted}
@@ -153,7 +212,9 @@ class SearchConfig:
         target = "" if self.target == "rank" else f", {self.target} target"
         acquisition = "" if self.acquisition == "uniform" else f", {self.acquisition}"
         ensemble = "" if self.n_models == 1 else f" x{self.n_models}"
-        return f"weaknas[{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}]"
+        grow = f", pool +{self.pool_grow}/step" if self.pool_grow else ""
+        details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{grow}"
+        return f"weaknas[{details}]"
 
 
 def recorded_config(stored: dict) -> SearchConfig:

@@ -130,6 +130,10 @@ class Search:
         else:
             self.strategy = make_strategy(strategy, space, seed=seed, **options)
             name = strategy
+        # A strategy may search its own copy of the space (a growing candidate pool):
+        # architectures are looked up there. The fingerprint is the space as given.
+        self.space = self.strategy.space
+        self._space_fingerprint = space.fingerprint() if out_dir is not None else None
         self.seed = seed
         self.settings = settings or {"strategy": name, "seed": seed, "options": options}
         self.observer = observer or Observer()
@@ -146,7 +150,7 @@ class Search:
 
     # --- durable state --------------------------------------------------------------------
     def _fingerprint(self) -> dict:
-        return {**self.settings, "space": self.space.fingerprint()}
+        return {**self.settings, "space": self._space_fingerprint}
 
     def _open(self, resume: bool) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)

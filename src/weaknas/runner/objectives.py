@@ -65,5 +65,8 @@ def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Cal
         _require_torch(spec)
         from weaknas.evaluators.proxy_objective import ProxyObjective
 
-        return ProxyObjective(space.name, spec.partition(":")[2], seed=seed)
+        options = {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
+        return ProxyObjective(
+            space.name, spec.partition(":")[2], seed=seed, network_options=options
+        )
     return import_callable(spec, "--objective")

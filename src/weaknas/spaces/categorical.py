@@ -7,8 +7,9 @@
 
 Small spaces (at most ``max_enumerate`` combinations) are enumerated; larger ones are
 represented by a seeded pool of ``pool_size`` distinct random combinations, which is
-what WeakNAS ranks each iteration. Architecture ``i`` is row ``i`` of ``codes`` (the
-position of each choice); people and files see it as a JSON object.
+what WeakNAS ranks each iteration (and may grow: ``WeakNAS(pool_grow=K)``).
+Architecture ``i`` is row ``i`` of ``codes`` (the position of each choice); people and
+files see it as a JSON object.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from weaknas.spaces.base import FiniteSpace
+from weaknas.spaces.pool import PoolSpace
 
 Config = dict[str, object]
 _SCALARS = (str, int, float, bool, type(None))
 
 
-class CategoricalSpace(FiniteSpace):
+class CategoricalSpace(PoolSpace):
     """Named categorical choices with an optional validity ``constraint(config) -> bool``.
 
     Encodings: ``auto`` (default: a numeric choice is one column holding its value, any
@@ -51,11 +52,10 @@ class CategoricalSpace(FiniteSpace):
         self.total = math.prod(int(r) for r in self.radix)
         self.enumerated = self.total <= max_enumerate
 
+        self.constraint = constraint
+
         def valid(rows: np.ndarray) -> np.ndarray:
-            if constraint is None:
-                return rows
-            keep = [_accepts(constraint, self._config(row)) for row in rows]
-            return rows[np.array(keep, dtype=bool)]
+            return rows[self._valid_rows(rows)]
 
         if self.enumerated:
             codes = valid(_all_codes(self.radix))
@@ -63,15 +63,29 @@ class CategoricalSpace(FiniteSpace):
             codes = _pool(self.radix, pool_size, seed, valid)
         if len(codes) == 0:
             raise ValueError(f"{name}: no combination of the choices satisfies the constraint")
-        codes.setflags(write=False)
-        self.codes = codes
-        self._row_of = {tuple(int(c) for c in row): i for i, row in enumerate(codes)}
+        self._set_rows(codes)
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Row ``i``: the position of each choice of architecture ``i``."""
+        return self.rows
+
+    def _valid_rows(self, rows: np.ndarray) -> np.ndarray:
+        if self.constraint is None:
+            return np.ones(len(rows), dtype=bool)
+        keep = [_accepts(self.constraint, self._config(row)) for row in rows]
+        return np.array(keep, dtype=bool)
+
+    def _mutate_row(self, row: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Another value of one random choice (that has more than one)."""
+        row = np.array(row, dtype=np.uint16)
+        position = int(rng.choice(np.flatnonzero(self.radix > 1)))
+        row[position] = rng.choice(
+            [c for c in range(int(self.radix[position])) if c != row[position]]
+        )
+        return row
 
     # --- the protocol ---------------------------------------------------------------------
-    @property
-    def size(self) -> int:
-        return len(self.codes)
-
     def config(self, index: int) -> Config:
         """Architecture ``index`` as ``{name: choice}``."""
         return self._config(self.codes[self.check_index(index)])
@@ -94,7 +108,7 @@ class CategoricalSpace(FiniteSpace):
             if not matches:
                 raise ValueError(f"{self.name}: {name}={value!r} is not one of {list(options)}")
             codes.append(matches[0])
-        row = self._row_of.get(tuple(codes))
+        row = self.index_of_row(np.array(codes, dtype=np.uint16))
         if row is None:
             where = "violates the constraint" if self.enumerated else "is not in the candidate pool"
             raise ValueError(f"{self.name}: config {dict(config)} {where}")
@@ -120,7 +134,7 @@ class CategoricalSpace(FiniteSpace):
         for position, radix in enumerate(self.radix):
             for code in range(int(radix)):
                 if code != row[position]:
-                    other = self._row_of.get((*row[:position], code, *row[position + 1 :]))
+                    other = self.index_of_row((*row[:position], code, *row[position + 1 :]))
                     if other is not None:
                         found.append(other)
         return found
@@ -132,15 +146,15 @@ class CategoricalSpace(FiniteSpace):
         return tuple(int(c) for c in self.codes[self.check_index(index)])
 
     def from_choices(self, codes) -> int:
-        row = self._row_of.get(tuple(int(c) for c in codes))
+        row = self.index_of_row([int(c) for c in codes])
         if row is None:
             raise ValueError(f"{self.name}: choices {list(codes)} are not in the space")
         return row
 
-    def _encode_all(self, encoding: str) -> np.ndarray:
+    def _encode_rows(self, rows: np.ndarray, encoding: str) -> np.ndarray:
         columns = []
         for position, options in enumerate(self.choices_.values()):
-            code = self.codes[:, position]
+            code = rows[:, position]
             numeric = all(isinstance(o, int | float) and not isinstance(o, bool) for o in options)
             if encoding == "ordinal":
                 columns.append(code[:, None].astype(np.float32))

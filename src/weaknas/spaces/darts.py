@@ -16,7 +16,8 @@ genotypes); ``distinct_inputs=False`` also admits a node reading one input twice
 DARTS's network builder accepts.
 
 The space is far too large to enumerate: a ``DartsSpace`` is a seeded pool of distinct
-random genotypes (``pool_size``), which is what WeakNAS ranks each iteration.
+random genotypes (``pool_size``), which is what WeakNAS ranks each iteration (and may
+grow: ``WeakNAS(pool_grow=K)``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import ast
 
 import numpy as np
 
-from weaknas.spaces.base import FiniteSpace
+from weaknas.spaces.pool import PoolSpace
 
 OPS: tuple[str, ...] = (
     "max_pool_3x3",
@@ -244,7 +245,7 @@ def _concat(cell: str, node: ast.AST) -> tuple[int, ...]:
 
 
 # --- the space ---------------------------------------------------------------------------
-class DartsSpace(FiniteSpace):
+class DartsSpace(PoolSpace):
     """A seeded pool of ``pool_size`` distinct DARTS genotypes (all published ones parse;
     only pool members have an index)."""
 
@@ -260,9 +261,7 @@ class DartsSpace(FiniteSpace):
         self.name = "darts"
         self.distinct_inputs = distinct_inputs
         self.seed = seed
-        self.rows = self._pool(pool_size, np.random.default_rng(seed))
-        self.rows.setflags(write=False)
-        self._index_of = {row.tobytes(): i for i, row in enumerate(self.rows)}
+        self._set_rows(self._pool(pool_size, np.random.default_rng(seed)))
 
     def _pool(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """``size`` distinct canonical genotypes in draw order (duplicates redrawn)."""
@@ -273,16 +272,12 @@ class DartsSpace(FiniteSpace):
             rows = draw[np.sort(first)]
         return np.ascontiguousarray(rows)
 
-    @property
-    def size(self) -> int:
-        return len(self.rows)
-
     def to_string(self, index: int) -> str:
         return format_genotype(self.rows[self.check_index(index)])
 
     def from_string(self, text: str) -> int:
         row = parse_genotype(text, self.distinct_inputs)
-        index = self._index_of.get(row.tobytes())
+        index = self.index_of_row(row)
         if index is None:
             raise ValueError(
                 f"darts: {format_genotype(row)} is a valid genotype but not in this pool "
@@ -290,8 +285,11 @@ class DartsSpace(FiniteSpace):
             )
         return index
 
-    def _encode_all(self, encoding: str) -> np.ndarray:
-        return encode_rows(self.rows, encoding)
+    def _encode_rows(self, rows: np.ndarray, encoding: str) -> np.ndarray:
+        return encode_rows(rows, encoding)
+
+    def _mutate_row(self, row: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return mutate_row(row, rng, self.distinct_inputs)
 
     def neighbours(self, index: int) -> list[int]:
         """The ``n_neighbours`` pool members with the fewest edge edits from ``index``."""

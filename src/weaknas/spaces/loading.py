@@ -1,5 +1,5 @@
 """Search spaces by the names the command line gives them: ``nb201``, ``nb101``,
-``nbgraph``, ``darts``, FILE.json."""
+``nbgraph``, ``darts``, ``mobilenetv3``, FILE.json."""
 
 from __future__ import annotations
 
@@ -9,17 +9,24 @@ from pathlib import Path
 
 from weaknas.spaces.base import FiniteSpace
 
-NAMED_SPACES = ("nb201", "nb101", "nbgraph", "darts")
+NAMED_SPACES = ("nb201", "nb101", "nbgraph", "darts", "mobilenetv3")
+POOL_SPACES = ("darts", "mobilenetv3")  # searched over a seeded candidate pool
 DEFAULT_POOL = 10_000
 
 
 def load_space(
-    spec: str, data: str | os.PathLike | None = None, pool: int | None = None
+    spec: str,
+    data: str | os.PathLike | None = None,
+    pool: int | None = None,
+    **pool_options,
 ) -> FiniteSpace:
     """``nb201``, ``nb101`` (its cells come from the NB101 data file, ``data``),
     ``nbgraph`` (NAS-Bench-Graph's networks), ``darts`` (a seeded pool of ``pool``
-    genotypes, seed 0) or a JSON file declaring a ``CategoricalSpace`` (see
-    ``categorical_space_from_json``)."""
+    genotypes, seed 0), ``mobilenetv3`` (a seeded pool of OFA sub-networks;
+    ``pool_options``: ``width_mult``, ``resolutions``, ``flops``) or a JSON file declaring
+    a ``CategoricalSpace`` (see ``categorical_space_from_json``)."""
+    if pool_options and spec != "mobilenetv3":
+        raise ValueError(f"--space {spec}: {sorted(pool_options)} are mobilenetv3 settings")
     if spec == "nb201":
         from weaknas.spaces.nb201 import NB201Space
 
@@ -36,10 +43,15 @@ def load_space(
         from weaknas.spaces.darts import DartsSpace
 
         return DartsSpace(pool_size=pool or DEFAULT_POOL, seed=0)
+    if spec == "mobilenetv3":
+        from weaknas.spaces.mobilenetv3 import MobileNetV3Space
+
+        return MobileNetV3Space(pool_size=pool or DEFAULT_POOL, seed=0, **pool_options)
     if spec.endswith(".json"):
         return categorical_space_from_json(spec)
     raise ValueError(
-        f"--space {spec!r}: expected nb201, nb101, nbgraph, darts or a .json file of choices"
+        f"--space {spec!r}: expected nb201, nb101, nbgraph, darts, mobilenetv3 or a .json "
+        "file of choices"
     )
 
 

@@ -75,6 +75,7 @@ class Strategy(ABC):
     # --- the protocol --------------------------------------------------------------------
     def ask(self, max_count: int | None = None) -> list[Suggestion]:
         """Propose the next batch (the strategy's own batch size, at most ``max_count``)."""
+        self._follow_growth()
         count = self.next_batch_size()
         if max_count is not None:
             count = min(count, max_count)
@@ -121,6 +122,12 @@ class Strategy(ABC):
             self.tell(index, value)
 
     # --- for subclasses ------------------------------------------------------------------
+    def _follow_growth(self) -> None:
+        """Make room for members a growing pool gained (``spaces.pool``): they are unseen."""
+        grown = self.space.size - len(self._seen)
+        if grown > 0:
+            self._seen = np.concatenate([self._seen, np.zeros(grown, dtype=bool)])
+
     @property
     def n_told(self) -> int:
         return len(self._told_index)

@@ -8,6 +8,11 @@ Variants (the paper's and its code's): an ensemble of ``n_models`` predictors, e
 fitted on a bootstrap resample, and an acquisition over the ensemble: greedy top-N by
 mean, expected improvement, upper confidence bound or Thompson sampling, each taking
 the N best unevaluated architectures by its score (see ``acquisition``).
+
+Pool growth (``pool_grow=K``, for spaces searched over a candidate pool): each
+iteration adds up to K unseen one-edit mutations of the predicted best architectures to
+the pool before choosing, so the search can move beyond the random pool it started
+with. The strategy grows its own copy of the space (``strategy.space``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
+from weaknas.spaces.pool import growable_copy
 from weaknas.strategies.acquisition import (
     check_acquisition,
     expected_improvement,
@@ -46,7 +52,13 @@ class WeakNAS(PredictorStrategy):
         target: str = "rank",
         n_models: int = 1,
         acquisition: str = "uniform",
+        pool_grow: int = 0,
     ) -> None:
+        if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
+            raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
+        if pool_grow:
+            space = growable_copy(space)
+        self.pool_grow = pool_grow
         super().__init__(space, seed, predictor, encoding, target)
         self.acquisition = check_acquisition(acquisition, n_models)
         self.n_models = n_models
@@ -73,10 +85,12 @@ class WeakNAS(PredictorStrategy):
         started = time.perf_counter()
         models = self._fit_models(features[indices], labels)
         fitted = time.perf_counter()
-        candidates = self.unseen_indices()
         # Scoring the whole space (evaluated cells too) avoids copying the candidate rows,
         # which costs more than the few extra predictions on large spaces.
         predictions = [predict_in_chunks(model, features) for model in models]
+        if self.pool_grow:
+            predictions = self._grow_pool(models, predictions, count)
+        candidates = self.unseen_indices()
         mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
         self.latest_scores = mean
         scores = mean[candidates]
@@ -89,6 +103,21 @@ class WeakNAS(PredictorStrategy):
         self.rank_seconds += time.perf_counter() - fitted
         self.n_fits += len(models)
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
+
+    def _grow_pool(self, models, predictions: list[np.ndarray], count: int) -> list[np.ndarray]:
+        """Add up to ``pool_grow`` mutations of the ``count`` predicted best (evaluated
+        ones included) to the pool; return the predictions extended to them."""
+        mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
+        parents = top_k(mean, count, self.rng)
+        added = self.space.add_mutations(parents, self.pool_grow, self.rng)
+        self._follow_growth()
+        if len(added) == 0:
+            return predictions
+        new_features = self.features[added]
+        return [
+            np.concatenate([p, model.predict(new_features)])
+            for p, model in zip(predictions, models, strict=True)
+        ]
 
     def _fit_models(self, X: np.ndarray, labels: np.ndarray) -> list[WeakPredictor]:
         """One predictor on all data, or an ensemble of bootstrap-resampled ones."""

@@ -1,0 +1,119 @@
+"""Spaces too large to enumerate, searched over a seeded pool of distinct members that
+can grow during a search.
+
+A pool space keeps its members as rows of small integers (``rows``); architecture ``i``
+is row ``i``. ``grown_copy`` gives a search its own copy, to which ``add_mutations``
+appends unseen one-edit mutations of chosen members (``WeakNAS(pool_grow=K)``): the
+candidates the predictor ranks are then no longer limited to the random pool drawn at
+the start. Members are only ever appended, so indices stay valid.
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import abstractmethod
+
+import numpy as np
+
+from weaknas.spaces.base import FiniteSpace
+
+
+class PoolSpace(FiniteSpace):
+    """Base class: ``rows`` (pool members, canonical) and an index by row bytes."""
+
+    rows: np.ndarray
+
+    def _set_rows(self, rows: np.ndarray) -> None:
+        rows = np.ascontiguousarray(rows)
+        rows.setflags(write=False)
+        self.rows = rows
+        self._index_of = {row.tobytes(): i for i, row in enumerate(rows)}
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    def index_of_row(self, row: np.ndarray) -> int | None:
+        """The index of a canonical row, or None if it is not a member."""
+        return self._index_of.get(np.asarray(row, dtype=self.rows.dtype).tobytes())
+
+    def _encode_all(self, encoding: str) -> np.ndarray:
+        return self._encode_rows(self.rows, encoding)
+
+    # --- what a pool space defines ----------------------------------------------------------
+    @abstractmethod
+    def _encode_rows(self, rows: np.ndarray, encoding: str) -> np.ndarray:
+        """Features of ``rows`` (same columns for any rows)."""
+
+    @abstractmethod
+    def _mutate_row(self, row: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A canonical row one edit away from ``row`` (it may fail ``_valid_rows``)."""
+
+    def _valid_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Which rows satisfy the space's constraint (all, unless the space has one)."""
+        return np.ones(len(rows), dtype=bool)
+
+    # --- growth ---------------------------------------------------------------------------
+    def grown_copy(self) -> PoolSpace:
+        """A copy that can take new members without changing this space (one per search)."""
+        twin = copy.copy(self)
+        twin._index_of = dict(self._index_of)
+        twin.__dict__["_encoded"] = dict(self.__dict__.get("_encoded", {}))
+        return twin
+
+    def add_mutations(
+        self, parents: np.ndarray, count: int, rng: np.random.Generator, tries: int = 20
+    ) -> np.ndarray:
+        """Append up to ``count`` new members, each one edit from a parent (cycled in the
+        given order); returns their indices. Gives up after ``tries * count`` mutations, so
+        a tight constraint yields fewer members instead of a hang."""
+        parents = np.asarray(parents, dtype=np.int64)
+        if count <= 0 or len(parents) == 0:
+            return np.empty(0, dtype=np.int64)
+        new_rows: list[np.ndarray] = []
+        keys: set[bytes] = set()
+        for attempt in range(tries * count):
+            if len(new_rows) == count:
+                break
+            child = self._mutate_row(self.rows[parents[attempt % len(parents)]], rng)
+            key = child.astype(self.rows.dtype).tobytes()
+            if key in self._index_of or key in keys or not self._valid_rows(child[None])[0]:
+                continue
+            keys.add(key)
+            new_rows.append(child.astype(self.rows.dtype))
+        return self.add_rows(np.array(new_rows, dtype=self.rows.dtype).reshape(-1, self.width))
+
+    def add_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Append canonical ``rows`` that are not members yet; returns their indices."""
+        fresh = [row for row in rows if row.tobytes() not in self._index_of]
+        if not fresh:
+            return np.empty(0, dtype=np.int64)
+        start = len(self.rows)
+        added = np.array(fresh, dtype=self.rows.dtype)
+        rows = np.vstack([self.rows, added])
+        rows.setflags(write=False)
+        self.rows = rows
+        for offset, row in enumerate(added):
+            self._index_of[row.tobytes()] = start + offset
+        cache = self.__dict__.get("_encoded", {})
+        for encoding, matrix in list(cache.items()):
+            extra = self._encode_rows(added, encoding).astype(matrix.dtype)
+            grown = np.asfortranarray(np.vstack([matrix, extra]))
+            grown.setflags(write=False)
+            cache[encoding] = grown
+        return np.arange(start, len(self.rows), dtype=np.int64)
+
+    @property
+    def width(self) -> int:
+        return self.rows.shape[1]
+
+
+def growable_copy(space: FiniteSpace) -> PoolSpace:
+    """A search's own growable copy of ``space``; ``ValueError`` if it cannot grow."""
+    if not isinstance(space, PoolSpace) or getattr(space, "enumerated", False):
+        raise ValueError(
+            f"pool growth needs a space searched over a candidate pool (darts, mobilenetv3, "
+            f"a CategoricalSpace too large to enumerate); {space.name} holds every "
+            "architecture already"
+        )
+    return space.grown_copy()

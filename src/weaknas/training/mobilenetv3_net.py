@@ -1,0 +1,142 @@
+"""OFA MobileNetV3 sub-networks in PyTorch, built from a ``MobileNetV3Space`` row.
+
+The same network OFA's ``OFAMobileNetV3.get_active_subnet`` extracts (layer for layer,
+module names aside): stem, first block, the active inverted-residual blocks (1x1
+expand, kxk depthwise, squeeze-excitation where the stage has it, 1x1 project; an
+identity shortcut when stride 1 and widths match), final expand, global pooling,
+feature mix and classifier. Weights are PyTorch's default initialisation: this module
+builds networks to count, train or score with a proxy, not to load OFA's checkpoint.
+``weaknas.spaces.mobilenetv3_layout`` documents the skeleton and the cost convention.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    import torch
+    from torch import nn
+except ImportError as exc:  # pragma: no cover - the extra is installed in CI
+    raise ImportError("MobileNetV3 networks need PyTorch: pip install 'weaknas[torch]'") from exc
+
+from weaknas.spaces.mobilenetv3 import KS, D, E, R
+from weaknas.spaces.mobilenetv3_layout import (
+    MAX_DEPTH,
+    SE_REDUCTION,
+    STAGE_ACTIVATIONS,
+    STAGE_SE,
+    STAGE_STRIDES,
+    Layout,
+    make_divisible,
+)
+
+
+def _activation(name: str) -> nn.Module:
+    return nn.ReLU(inplace=True) if name == "relu" else nn.Hardswish(inplace=True)
+
+
+def _conv_bn_act(c_in, c_out, kernel, stride=1, groups=1, act: str | None = "relu"):
+    layers = [
+        nn.Conv2d(c_in, c_out, kernel, stride, kernel // 2, groups=groups, bias=False),
+        nn.BatchNorm2d(c_out),
+    ]
+    if act is not None:
+        layers.append(_activation(act))
+    return layers
+
+
+class SqueezeExcite(nn.Module):
+    """OFA's SE: global mean, 1x1 reduce (bias) + ReLU, 1x1 expand (bias) + h-sigmoid."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        squeeze = make_divisible(channels // SE_REDUCTION)
+        self.reduce = nn.Conv2d(channels, squeeze, 1, bias=True)
+        self.expand = nn.Conv2d(squeeze, channels, 1, bias=True)
+
+    def forward(self, x):
+        y = x.mean(dim=(2, 3), keepdim=True)
+        y = nn.functional.hardsigmoid(self.expand(nn.functional.relu(self.reduce(y))))
+        return x * y
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, c_in, c_out, kernel, stride, middle, act, se, expand=True):
+        super().__init__()
+        layers = _conv_bn_act(c_in, middle, 1, act=act) if expand else []
+        layers += _conv_bn_act(middle, middle, kernel, stride, groups=middle, act=act)
+        if se:
+            layers.append(SqueezeExcite(middle))
+        layers += _conv_bn_act(middle, c_out, 1, act=None)
+        self.body = nn.Sequential(*layers)
+        self.residual = stride == 1 and c_in == c_out
+
+    def forward(self, x):
+        y = self.body(x)
+        return x + y if self.residual else y
+
+
+class MobileNetV3(nn.Module):
+    def __init__(self, row: np.ndarray, layout: Layout, dropout: float = 0.1) -> None:
+        super().__init__()
+        row = np.asarray(row)
+        self.resolution = int(row[R])
+        blocks = [
+            *_conv_bn_act(3, layout.stem, 3, stride=2, act="h_swish"),
+            InvertedResidual(
+                layout.stem, layout.first_block, 3, 1, layout.stem, "relu", False, expand=False
+            ),
+        ]
+        kernels, expands, depths = row[KS], row[E], row[D]
+        for stage, depth in enumerate(depths):
+            for j in range(int(depth)):
+                position = stage * MAX_DEPTH + j
+                blocks.append(
+                    InvertedResidual(
+                        layout.block_input(position),
+                        layout.stage_widths[stage],
+                        int(kernels[position]),
+                        STAGE_STRIDES[stage] if j == 0 else 1,
+                        layout.middle(position, int(expands[position])),
+                        STAGE_ACTIVATIONS[stage],
+                        STAGE_SE[stage],
+                    )
+                )
+        blocks += _conv_bn_act(layout.stage_widths[-1], layout.final_expand, 1, act="h_swish")
+        self.features = nn.Sequential(*blocks)
+        self.feature_mix = nn.Sequential(
+            nn.Conv2d(layout.final_expand, layout.last_channel, 1, bias=False),
+            nn.Hardswish(inplace=True),
+        )
+        self.classifier = nn.Sequential(
+            nn.Dropout(dropout), nn.Linear(layout.last_channel, layout.n_classes)
+        )
+
+    def forward(self, x):
+        x = self.features(x).mean(dim=(2, 3), keepdim=True)
+        return self.classifier(torch.flatten(self.feature_mix(x), 1))
+
+
+def build_network(
+    row: np.ndarray, width_mult: float = 1.0, n_classes: int = 1000, dropout: float = 0.1
+) -> MobileNetV3:
+    """The sub-network of a canonical row (``MobileNetV3Space.rows[i]``)."""
+    return MobileNetV3(row, Layout.of(width_mult, n_classes), dropout)
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def count_multiply_adds(model: nn.Module, resolution: int) -> int:
+    """Multiply-adds of one image (``torch.utils.flop_counter`` FLOPs / 2)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            model(torch.zeros(1, 3, resolution, resolution))
+    finally:
+        model.train(was_training)
+    return counter.get_total_flops() // 2
