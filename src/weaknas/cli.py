@@ -206,8 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SPEC",
         help="train:digits (train NB201 cells on scikit-learn's 8x8 digits; needs "
-        "weaknas[torch]), proxy:NAME (a zero-cost proxy of the network of an nb201 or "
-        "darts architecture: synflow, grad_norm, snip, naswot, params, flops) or "
+        "weaknas[torch]), proxy:NAME (a zero-cost proxy of the network of an nb201, "
+        "darts or mobilenetv3 architecture: synflow, grad_norm, snip, naswot, params, flops), "
+        "supernet:PATH (a mobilenetv3 sub-network's top-1 %% inside OFA's supernet "
+        "checkpoint PATH, on the images of --data; needs weaknas[supernet]) or "
         "MODULE:FUNCTION (your function of one architecture returning "
         "a number to maximise, importable from the working directory)",
     )
@@ -247,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="mobilenetv3: one input size for every sub-network (default: a choice per "
         "sub-network, 128..224 in steps of 4; 160..224 for --width 1.2)",
+    )
+    own.add_argument(
+        "--eval-images",
+        type=_count(1),
+        default=None,
+        help="supernet:PATH: score each sub-network on this many seeded images of "
+        "--data's val/ (default: all)",
     )
     own.add_argument(
         "--train", choices=("digits",), default=None, help="short for --objective train:digits"
@@ -391,6 +400,7 @@ SEARCH_SETTINGS = (
     "flops",
     "width",
     "resolution",
+    "eval_images",
     "preset",
     "pool_grow",
     "epochs",
@@ -490,6 +500,7 @@ OBJECTIVE_FLAGS = (
     "flops",
     "width",
     "resolution",
+    "eval_images",
 )
 MOBILENETV3_FLAGS = ("flops", "width", "resolution")
 TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
@@ -536,8 +547,15 @@ def _search(args: argparse.Namespace) -> int:
             raise ValueError(
                 f"{flags}: for benchmark tables; with --objective, name the space with --space"
             )
-        if args.data and (args.space or "nb201") != "nb101":
-            raise ValueError("--data is for benchmark tables and --space nb101")
+        if (
+            args.data
+            and (args.space or "nb201") != "nb101"
+            and not objective.startswith("supernet:")
+        ):
+            raise ValueError(
+                "--data is for benchmark tables, --space nb101 and the images of "
+                "--objective supernet:PATH"
+            )
         return _objective_search(args, given)
     unused = [f for f in OBJECTIVE_FLAGS if f in given]
     if unused:
@@ -636,11 +654,25 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
         used = [f"--{name}" for name in MOBILENETV3_FLAGS if getattr(args, name) is not None]
         if used:
             raise ValueError(f"{', '.join(used)}: settings of --space mobilenetv3")
-    space = load_space(space_name, args.data, pool=args.pool, **options)
+    if args.objective.startswith("supernet:"):
+        if space_name != "mobilenetv3":
+            raise ValueError(
+                "--objective supernet:PATH scores OFA sub-networks: --space mobilenetv3"
+            )
+        if not args.data:
+            raise ValueError(
+                "--objective supernet:PATH needs --data DIR, an ImageNet-style folder with "
+                "train/ and val/ class folders"
+            )
+    space = load_space(
+        space_name, None if space_name != "nb101" else args.data, pool=args.pool, **options
+    )
     config = _config(args, benchmark=None, space=args.space or "nb201")
     for note in config.check_space(space):
         print(f"weaknas: note: {note}", file=sys.stderr)
-    objective = make_objective(args.objective, space, args.epochs, args.seed)
+    objective = make_objective(
+        args.objective, space, args.epochs, args.seed, data=args.data, eval_images=args.eval_images
+    )
     out = args.run_folder = _search_folder(args)
     quiet = args.quiet
     done = [_results_logged(out, args.retry_failed) if args.resume else 0]  # count continues

@@ -45,8 +45,32 @@ def _require_torch(spec: str) -> None:
         )
 
 
-def make_objective(spec: str, space: FiniteSpace, epochs: int, seed: int) -> Callable:
+def make_objective(
+    spec: str,
+    space: FiniteSpace,
+    epochs: int,
+    seed: int,
+    data: str | None = None,
+    eval_images: int | None = None,
+) -> Callable:
     """The objective ``spec`` names, checked before any evaluation runs."""
+    if spec.startswith("supernet:"):
+        _require_torch(spec)
+        from weaknas.evaluators.ofa_supernet import SupernetObjective
+
+        if space.name != "mobilenetv3":
+            raise ValueError(f"--objective {spec} scores OFA sub-networks: --space mobilenetv3")
+        objective = SupernetObjective(
+            spec.partition(":")[2], data, eval_images=eval_images, seed=seed
+        )
+        if objective.width_mult != space.width_mult:
+            raise ValueError(
+                f"--objective {spec}: the supernet is OFA's width {objective.width_mult}; "
+                f"search it with --width {objective.width_mult}"
+            )
+        return objective
+    if eval_images is not None:
+        raise ValueError("--eval-images is for --objective supernet:PATH")
     if spec.startswith("train:"):
         dataset = spec.partition(":")[2]
         if dataset not in TRAIN_DATASETS:

@@ -11,6 +11,8 @@ builds networks to count, train or score with a proxy, not to load OFA's checkpo
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 
 try:
@@ -36,13 +38,14 @@ def _activation(name: str) -> nn.Module:
 
 
 def _conv_bn_act(c_in, c_out, kernel, stride=1, groups=1, act: str | None = "relu"):
-    layers = [
-        nn.Conv2d(c_in, c_out, kernel, stride, kernel // 2, groups=groups, bias=False),
-        nn.BatchNorm2d(c_out),
-    ]
+    """OFA's ``conv``/``bn``/``act`` triple (names as in its state dicts)."""
+    layers = OrderedDict(
+        conv=nn.Conv2d(c_in, c_out, kernel, stride, kernel // 2, groups=groups, bias=False),
+        bn=nn.BatchNorm2d(c_out),
+    )
     if act is not None:
-        layers.append(_activation(act))
-    return layers
+        layers["act"] = _activation(act)
+    return nn.Sequential(layers)
 
 
 class SqueezeExcite(nn.Module):
@@ -51,41 +54,63 @@ class SqueezeExcite(nn.Module):
     def __init__(self, channels: int) -> None:
         super().__init__()
         squeeze = make_divisible(channels // SE_REDUCTION)
-        self.reduce = nn.Conv2d(channels, squeeze, 1, bias=True)
-        self.expand = nn.Conv2d(squeeze, channels, 1, bias=True)
+        self.fc = nn.Sequential(
+            OrderedDict(
+                reduce=nn.Conv2d(channels, squeeze, 1, bias=True),
+                relu=nn.ReLU(inplace=True),
+                expand=nn.Conv2d(squeeze, channels, 1, bias=True),
+                h_sigmoid=nn.Hardsigmoid(inplace=True),
+            )
+        )
 
     def forward(self, x):
-        y = x.mean(dim=(2, 3), keepdim=True)
-        y = nn.functional.hardsigmoid(self.expand(nn.functional.relu(self.reduce(y))))
-        return x * y
+        return x * self.fc(x.mean(dim=(2, 3), keepdim=True))
+
+
+class MBConv(nn.Module):
+    """1x1 expand (absent for expand ratio 1), kxk depthwise (+ SE), 1x1 linear project."""
+
+    def __init__(self, c_in, c_out, kernel, stride, middle, act, se, expand=True):
+        super().__init__()
+        self.inverted_bottleneck = _conv_bn_act(c_in, middle, 1, act=act) if expand else None
+        self.depth_conv = _conv_bn_act(middle, middle, kernel, stride, groups=middle, act=act)
+        if se:
+            self.depth_conv.add_module("se", SqueezeExcite(middle))
+        self.point_linear = _conv_bn_act(middle, c_out, 1, act=None)
+
+    def forward(self, x):
+        if self.inverted_bottleneck is not None:
+            x = self.inverted_bottleneck(x)
+        return self.point_linear(self.depth_conv(x))
 
 
 class InvertedResidual(nn.Module):
+    """An ``MBConv`` with an identity shortcut when stride 1 and widths match."""
+
     def __init__(self, c_in, c_out, kernel, stride, middle, act, se, expand=True):
         super().__init__()
-        layers = _conv_bn_act(c_in, middle, 1, act=act) if expand else []
-        layers += _conv_bn_act(middle, middle, kernel, stride, groups=middle, act=act)
-        if se:
-            layers.append(SqueezeExcite(middle))
-        layers += _conv_bn_act(middle, c_out, 1, act=None)
-        self.body = nn.Sequential(*layers)
+        self.conv = MBConv(c_in, c_out, kernel, stride, middle, act, se, expand)
         self.residual = stride == 1 and c_in == c_out
 
     def forward(self, x):
-        y = self.body(x)
+        y = self.conv(x)
         return x + y if self.residual else y
 
 
 class MobileNetV3(nn.Module):
+    """Parameter names are those of the network OFA extracts (``first_conv.conv.weight``,
+    ``blocks.3.conv.depth_conv.se.fc.reduce.bias``, ``classifier.linear.weight``, ...),
+    so OFA's sub-network state dicts load as they are."""
+
     def __init__(self, row: np.ndarray, layout: Layout, dropout: float = 0.1) -> None:
         super().__init__()
         row = np.asarray(row)
         self.resolution = int(row[R])
+        self.first_conv = _conv_bn_act(3, layout.stem, 3, stride=2, act="h_swish")
         blocks = [
-            *_conv_bn_act(3, layout.stem, 3, stride=2, act="h_swish"),
             InvertedResidual(
                 layout.stem, layout.first_block, 3, 1, layout.stem, "relu", False, expand=False
-            ),
+            )
         ]
         kernels, expands, depths = row[KS], row[E], row[D]
         for stage, depth in enumerate(depths):
@@ -102,19 +127,29 @@ class MobileNetV3(nn.Module):
                         STAGE_SE[stage],
                     )
                 )
-        blocks += _conv_bn_act(layout.stage_widths[-1], layout.final_expand, 1, act="h_swish")
-        self.features = nn.Sequential(*blocks)
-        self.feature_mix = nn.Sequential(
-            nn.Conv2d(layout.final_expand, layout.last_channel, 1, bias=False),
-            nn.Hardswish(inplace=True),
+        self.blocks = nn.ModuleList(blocks)
+        self.final_expand_layer = _conv_bn_act(
+            layout.stage_widths[-1], layout.final_expand, 1, act="h_swish"
+        )
+        self.feature_mix_layer = nn.Sequential(
+            OrderedDict(
+                conv=nn.Conv2d(layout.final_expand, layout.last_channel, 1, bias=False),
+                act=nn.Hardswish(inplace=True),
+            )
         )
         self.classifier = nn.Sequential(
-            nn.Dropout(dropout), nn.Linear(layout.last_channel, layout.n_classes)
+            OrderedDict(
+                dropout=nn.Dropout(dropout),
+                linear=nn.Linear(layout.last_channel, layout.n_classes),
+            )
         )
 
     def forward(self, x):
-        x = self.features(x).mean(dim=(2, 3), keepdim=True)
-        return self.classifier(torch.flatten(self.feature_mix(x), 1))
+        x = self.first_conv(x)
+        for block in self.blocks:
+            x = block(x)
+        x = self.final_expand_layer(x).mean(dim=(2, 3), keepdim=True)
+        return self.classifier(torch.flatten(self.feature_mix_layer(x), 1))
 
 
 def build_network(

@@ -1,0 +1,302 @@
+"""``--objective supernet:PATH``: score a MobileNetV3 sub-network inside OFA's trained supernet.
+
+What the paper's ImageNet search queries: the sub-network's weights are taken from the
+Once-for-All MobileNetV3 supernet checkpoint (``ofa_mbv3_d234_e346_k357_w1.0`` or
+``_w1.2``, as OFA publishes them), its batch-norm statistics are recalibrated on a
+few training images at its resolution, and its top-1 accuracy on held-out images is the
+value. The OFA package is not needed: ``subnet_state_dict`` slices the supernet's
+tensors as ``OFAMobileNetV3.get_active_subnet`` does (the first channels of every
+layer; a smaller depthwise kernel is the centre of the larger one passed through the
+supernet's learned ``7to5``/``5to3`` transforms) into ``weaknas.training.mobilenetv3_net``
+(same parameter names as OFA's extracted networks).
+
+The checkpoint is read with ``torch.load(weights_only=True)``: tensors only, never
+unpickled code. Images come from an ImageNet-style folder, ``DATA/train/CLASS/*.JPEG``
+and ``DATA/val/CLASS/*.JPEG`` (class index = position of the folder name in sorted
+order, as torchvision's ``ImageFolder``), read with Pillow, resized (shorter side
+``ceil(r / 0.875)``), centre-cropped to ``r`` and normalised with ImageNet's mean and
+std, OFA's evaluation transform. Batch-norm recalibration uses that same transform on
+``calibration_images`` seeded training images and keeps the running averages of the
+batch statistics (OFA's ``set_running_statistics`` takes random-crop training batches;
+this one is deterministic).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from weaknas.spaces.mobilenetv3_layout import MAX_DEPTH, SE_REDUCTION, STAGE_SE, Layout
+from weaknas.spaces.mobilenetv3_layout import make_divisible as _divisible
+
+IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png", ".bmp", ".webp")
+MEAN = (0.485, 0.456, 0.406)
+STD = (0.229, 0.224, 0.225)
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError as exc:
+        raise ImportError(
+            "supernet evaluation needs PyTorch: pip install 'weaknas[torch]'"
+        ) from exc
+    return torch
+
+
+def load_supernet(path: str | Path) -> dict:
+    """The supernet's tensors (``{"state_dict": ...}`` as OFA saves them, or a bare one)."""
+    torch = _torch()
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"supernet:{path}: no such file")
+    try:
+        loaded = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # a pickle with code, a truncated file, not torch at all
+        raise ValueError(f"supernet:{path}: not a checkpoint of tensors ({exc})") from None
+    if isinstance(loaded, Mapping) and isinstance(loaded.get("state_dict"), Mapping):
+        loaded = loaded["state_dict"]
+    if not isinstance(loaded, Mapping) or "first_conv.conv.weight" not in loaded:
+        raise ValueError(
+            f"supernet:{path}: not an OFA MobileNetV3 supernet (no first_conv.conv.weight)"
+        )
+    return {k.removeprefix("module."): v for k, v in loaded.items()}
+
+
+def supernet_width(state: Mapping) -> float:
+    """The width multiplier a supernet was built with, read off its stem."""
+    stem = int(state["first_conv.conv.weight"].shape[0])
+    for width in (1.0, 1.2):
+        if Layout.of(width).stem == stem:
+            return width
+    raise ValueError(f"supernet: a stem of {stem} channels matches no OFA MobileNetV3 width")
+
+
+def _active_kernel(state: Mapping, prefix: str, channels: int, kernel: int):
+    """OFA's ``DynamicSeparableConv2d.get_active_filter``."""
+    import torch.nn.functional as F  # noqa: N812
+
+    weight = state[f"{prefix}.conv.weight"][:channels]
+    size = weight.shape[-1]
+    while size > kernel:
+        target = size - 2
+        start = (size - target) // 2
+        cropped = weight[:, :, start : start + target, start : start + target].reshape(
+            -1, target * target
+        )
+        matrix = state.get(f"{prefix}.{size}to{target}_matrix")
+        if matrix is not None:
+            cropped = F.linear(cropped, matrix)
+        weight = cropped.reshape(channels, 1, target, target)
+        size = target
+    return weight
+
+
+def _copy_bn(out: dict, target: str, state: Mapping, source: str, channels: int) -> None:
+    for name in ("weight", "bias", "running_mean", "running_var"):
+        out[f"{target}.{name}"] = state[f"{source}.{name}"][:channels]
+    tracked = state.get(f"{source}.num_batches_tracked")
+    if tracked is not None:
+        out[f"{target}.num_batches_tracked"] = tracked
+
+
+def subnet_state_dict(state: Mapping, row: np.ndarray, width_mult: float) -> dict:
+    """The weights of sub-network ``row`` (a ``MobileNetV3Space`` row) in a supernet's
+    ``state``, keyed as ``weaknas.training.mobilenetv3_net.MobileNetV3`` names them."""
+    layout = Layout.of(width_mult)
+    out = {}
+    fixed = ("first_conv.", "blocks.0.", "final_expand_layer.", "feature_mix_layer.", "classifier.")
+    for key, value in state.items():
+        if key.startswith(fixed):
+            out[key] = value
+    kernels, expands, depths = row[0:20], row[20:40], row[40:45]
+    block = 1
+    for stage, depth in enumerate(depths):
+        for j in range(int(depth)):
+            position = stage * MAX_DEPTH + j
+            source = f"blocks.{1 + position}.conv"
+            target = f"blocks.{block}.conv"
+            c_in, c_out = layout.block_input(position), layout.stage_widths[stage]
+            middle = layout.middle(position, int(expands[position]))
+            ib = f"{source}.inverted_bottleneck"
+            out[f"{target}.inverted_bottleneck.conv.weight"] = state[f"{ib}.conv.conv.weight"][
+                :middle, :c_in
+            ]
+            _copy_bn(out, f"{target}.inverted_bottleneck.bn", state, f"{ib}.bn.bn", middle)
+            dw = f"{source}.depth_conv"
+            out[f"{target}.depth_conv.conv.weight"] = _active_kernel(
+                state, f"{dw}.conv", middle, int(kernels[position])
+            )
+            _copy_bn(out, f"{target}.depth_conv.bn", state, f"{dw}.bn.bn", middle)
+            if STAGE_SE[stage]:
+                squeeze = _divisible(middle // SE_REDUCTION)
+                se = f"{dw}.se.fc"
+                out[f"{target}.depth_conv.se.fc.reduce.weight"] = state[f"{se}.reduce.weight"][
+                    :squeeze, :middle
+                ]
+                out[f"{target}.depth_conv.se.fc.reduce.bias"] = state[f"{se}.reduce.bias"][:squeeze]
+                out[f"{target}.depth_conv.se.fc.expand.weight"] = state[f"{se}.expand.weight"][
+                    :middle, :squeeze
+                ]
+                out[f"{target}.depth_conv.se.fc.expand.bias"] = state[f"{se}.expand.bias"][:middle]
+            pl = f"{source}.point_linear"
+            out[f"{target}.point_linear.conv.weight"] = state[f"{pl}.conv.conv.weight"][
+                :c_out, :middle
+            ]
+            _copy_bn(out, f"{target}.point_linear.bn", state, f"{pl}.bn.bn", c_out)
+            block += 1
+    return {k: v.clone() for k, v in out.items()}
+
+
+def build_subnet(state: Mapping, row: np.ndarray, width_mult: float | None = None):
+    """Sub-network ``row`` of the supernet, as a ready PyTorch module (eval mode)."""
+    from weaknas.training.mobilenetv3_net import build_network
+
+    width_mult = supernet_width(state) if width_mult is None else width_mult
+    n_classes = int(state["classifier.linear.weight"].shape[0])
+    network = build_network(row, width_mult, n_classes=n_classes)
+    try:
+        network.load_state_dict(subnet_state_dict(state, row, width_mult))
+    except (KeyError, RuntimeError) as exc:
+        raise ValueError(
+            f"supernet: its tensors do not fit an OFA MobileNetV3 (width {width_mult}): {exc}"
+        ) from None
+    return network.eval()
+
+
+# --- images -------------------------------------------------------------------------------
+def image_folder(root: Path) -> tuple[list[Path], np.ndarray, list[str]]:
+    """(files, labels, class names) of an ImageNet-style folder of class folders."""
+    if not root.is_dir():
+        raise ValueError(f"supernet data: {root} is not a folder")
+    classes = sorted(p.name for p in root.iterdir() if p.is_dir())
+    files, labels = [], []
+    for label, name in enumerate(classes):
+        for path in sorted((root / name).iterdir()):
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                files.append(path)
+                labels.append(label)
+    if not files:
+        raise ValueError(f"supernet data: no images in class folders under {root}")
+    return files, np.array(labels, dtype=np.int64), classes
+
+
+def load_images(files: list[Path], resolution: int):
+    """OFA's evaluation transform: resize, centre crop, normalise; (n, 3, r, r) floats."""
+    torch = _torch()
+    try:
+        from PIL import Image
+    except ImportError as exc:
+        raise ImportError("reading images needs Pillow: pip install 'weaknas[supernet]'") from exc
+    side = int(math.ceil(resolution / 0.875))
+    batch = np.empty((len(files), 3, resolution, resolution), dtype=np.float32)
+    for i, path in enumerate(files):
+        try:
+            with Image.open(path) as image:
+                image = image.convert("RGB")
+                w, h = image.size
+                scale = side / min(w, h)
+                image = image.resize(
+                    (max(side, round(w * scale)), max(side, round(h * scale))),
+                    Image.Resampling.BILINEAR,
+                )
+                w, h = image.size
+                left, top = (w - resolution) // 2, (h - resolution) // 2
+                image = image.crop((left, top, left + resolution, top + resolution))
+                pixels = np.asarray(image, dtype=np.float32) / 255.0
+        except OSError as exc:
+            raise ValueError(f"supernet data: cannot read image {path} ({exc})") from None
+        batch[i] = ((pixels - MEAN) / STD).transpose(2, 0, 1)
+    return torch.from_numpy(batch)
+
+
+class SupernetObjective:
+    """Callable ``config -> {"value": top-1 %, ...}``; picklable for process workers.
+
+    ``data``: a folder with ``train/`` (calibration images) and ``val/`` (scored images);
+    ``eval_images`` scores a seeded subset of ``val`` (None: all of it).
+    """
+
+    def __init__(
+        self,
+        checkpoint: str | Path,
+        data: str | Path,
+        calibration_images: int = 2000,
+        eval_images: int | None = None,
+        batch_size: int = 100,
+        seed: int = 0,
+        device: str = "cpu",
+    ) -> None:
+        self.checkpoint = Path(checkpoint)
+        self.data = Path(data)
+        for name in ("train", "val"):
+            if not (self.data / name).is_dir():
+                raise ValueError(
+                    f"supernet data: {self.data} needs {name}/CLASS/image folders "
+                    "(ImageNet's layout)"
+                )
+        self.calibration_images = calibration_images
+        self.eval_images = eval_images
+        self.batch_size = batch_size
+        self.seed = seed
+        self.device = device
+        self._state = None
+        state = load_supernet(self.checkpoint)  # fail now on a bad checkpoint
+        self.width_mult = supernet_width(state)
+
+    def __getstate__(self):
+        return {**self.__dict__, "_state": None}  # workers load the checkpoint themselves
+
+    def _subset(self, split: str, count: int | None, salt: int):
+        files, labels, _ = image_folder(self.data / split)
+        if count is not None and count < len(files):
+            rows = np.sort(
+                np.random.default_rng([self.seed, salt]).choice(len(files), count, replace=False)
+            )
+            files, labels = [files[i] for i in rows], labels[rows]
+        return files, labels
+
+    def __call__(self, config: dict) -> dict:
+        from weaknas.spaces.mobilenetv3 import parse_config
+
+        torch = _torch()
+        started = time.perf_counter()
+        if self._state is None:
+            self._state = load_supernet(self.checkpoint)
+        row = parse_config(config, resolutions=None)
+        network = build_subnet(self._state, row, self.width_mult).to(self.device)
+        resolution = int(row[-1])
+        files, _ = self._subset("train", self.calibration_images, 1)
+        self._recalibrate(network, files, resolution)
+        files, labels = self._subset("val", self.eval_images, 2)
+        correct = 0
+        network.eval()
+        with torch.no_grad():
+            for start in range(0, len(files), self.batch_size):
+                images = load_images(files[start : start + self.batch_size], resolution)
+                predicted = network(images.to(self.device)).argmax(dim=1).cpu().numpy()
+                correct += int((predicted == labels[start : start + self.batch_size]).sum())
+        return {
+            "value": 100.0 * correct / len(files),
+            "seconds": time.perf_counter() - started,
+            "eval_images": len(files),
+        }
+
+    def _recalibrate(self, network, files: list[Path], resolution: int) -> None:
+        """Batch-norm running statistics = the average of the batches' statistics."""
+        torch = _torch()
+        for module in network.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.reset_running_stats()
+                module.momentum = None  # cumulative average over the batches
+        network.train()
+        with torch.no_grad():
+            for start in range(0, len(files), self.batch_size):
+                network(
+                    load_images(files[start : start + self.batch_size], resolution).to(self.device)
+                )
+        network.eval()

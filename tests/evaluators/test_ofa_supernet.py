@@ -1,0 +1,147 @@
+"""Sub-networks taken from an OFA supernet: the same network the ofa package extracts."""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import pickle
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaknas.testing.extras import require
+
+torch = require("torch")
+
+from weaknas.evaluators.ofa_supernet import (  # noqa: E402
+    SupernetObjective,
+    build_subnet,
+    load_supernet,
+)
+from weaknas.spaces.mobilenetv3 import MobileNetV3Space  # noqa: E402
+
+
+class _NoTorchvision(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Empty ``torchvision`` modules: ``import ofa`` reaches a data loader that imports it
+    (the network code never uses it), and torchvision does not install beside torch 2.13."""
+
+    def find_spec(self, name, path, target=None):
+        if name == "torchvision" or name.startswith("torchvision."):
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        module.__path__ = []
+        module.__getattr__ = lambda attribute: type(attribute, (), {})
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+@pytest.fixture(scope="module")
+def ofa_supernet():
+    """OFA's own supernet class (from the ``ofa`` package, a test dependency)."""
+    finder = _NoTorchvision()
+    sys.meta_path.insert(0, finder)
+    try:
+        networks = require("ofa.imagenet_classification.elastic_nn.networks")
+    finally:
+        sys.meta_path.remove(finder)
+        for name in [n for n in sys.modules if n == "torchvision" or n.startswith("torchvision.")]:
+            del sys.modules[name]
+    return networks.OFAMobileNetV3
+
+
+def _randomised(supernet, seed: int):
+    """Random weights, kernel transforms and BN statistics (not just the initial ones)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, tensor in supernet.state_dict().items():
+            if tensor.dtype.is_floating_point:
+                values = torch.rand(tensor.shape, generator=generator)
+                tensor.copy_(values + 0.5 if "running_var" in name else values - 0.5)
+    return supernet
+
+
+@pytest.mark.parametrize("width", [1.0, 1.2])
+def test_subnetworks_equal_ofas_extraction(ofa_supernet, width):
+    """Every kind of slice is exercised: kernels 3/5/7 (the learned transforms), expand
+    ratios, depths, SE; benchmarks/mobilenetv3_costs.py does more sub-networks."""
+    supernet = _randomised(
+        ofa_supernet(
+            ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4], width_mult=width
+        ),
+        seed=int(width * 10),
+    ).eval()
+    state = supernet.state_dict()
+    space = MobileNetV3Space(pool_size=3, seed=4, width_mult=width, resolutions=(128, 160))
+    for index in range(space.size):
+        config = space.config(index)
+        supernet.set_active_subnet(ks=config["ks"], e=config["e"], d=config["d"])
+        theirs = supernet.get_active_subnet(preserve_weight=True).eval()
+        ours = build_subnet(state, space.rows[index])
+        images = torch.randn(
+            2, 3, config["r"], config["r"], generator=torch.Generator().manual_seed(index)
+        )
+        with torch.no_grad():
+            expected, got = theirs(images), ours(images)
+        torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def _image_folder(root, n_classes=3, per_class=4):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        for c in range(n_classes):
+            folder = root / split / f"n0{c}"
+            folder.mkdir(parents=True)
+            for i in range(per_class):
+                pixels = rng.integers(0, 256, (40 + 3 * i, 36, 3), dtype=np.uint8)
+                Image.fromarray(pixels).save(folder / f"img{i}.png")
+
+
+def test_supernet_objective_end_to_end(ofa_supernet, tmp_path, monkeypatch, capsys):
+    supernet = ofa_supernet(ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4])
+    torch.save({"state_dict": supernet.state_dict()}, tmp_path / "ofa.pth")
+    _image_folder(tmp_path / "imagenet")
+    objective = SupernetObjective(
+        tmp_path / "ofa.pth", tmp_path / "imagenet", calibration_images=6, batch_size=4
+    )
+    space = MobileNetV3Space(pool_size=2, seed=0, resolutions=128)
+    first = objective(space.config(0))
+    assert 0 <= first["value"] <= 100 and first["eval_images"] == 12
+    again = pickle.loads(pickle.dumps(objective))(space.config(0))  # a worker's copy
+    assert again["value"] == first["value"]
+
+    from weaknas.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    args = ["search", "--space", "mobilenetv3", "--resolution", "128", "--pool", "40"]
+    args += ["--objective", "supernet:ofa.pth", "--data", "imagenet", "--eval-images", "6"]
+    args += ["--budget", "3", "--n-init", "2", "--batch-size", "1", "--quiet", "--out", "run"]
+    assert main(args) == 0
+    evaluations = pd.read_parquet(tmp_path / "run" / "evaluations.parquet")
+    assert len(evaluations) == 3 and (evaluations["status"] == "ok").all()
+    assert (evaluations["eval_images"] == 6).all()
+    capsys.readouterr()
+    assert main([*args[:7], "--width", "1.2", *args[7:-1], "run2"]) == 2
+    assert "the supernet is OFA's width 1.0; search it with --width 1.0" in capsys.readouterr().err
+
+
+def test_bad_checkpoints_and_folders_are_named(tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        load_supernet(tmp_path / "missing.pth")
+    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pth")
+    with pytest.raises(ValueError, match="not an OFA MobileNetV3 supernet"):
+        load_supernet(tmp_path / "other.pth")
+    (tmp_path / "code.pth").write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="not a checkpoint of tensors"):
+        load_supernet(tmp_path / "code.pth")
+    with pytest.raises(ValueError, match="needs train/CLASS/image folders"):
+        SupernetObjective(tmp_path / "other.pth", tmp_path)
