@@ -131,8 +131,10 @@ def test_pool_is_seeded_distinct_and_within_the_flops_range():
 
 
 def test_an_unreachable_flops_range_is_refused_quickly():
-    with pytest.raises(ValueError, match="only 0 of .* lie within 900-950 MFLOPs"):
+    with pytest.raises(ValueError, match="no sub-network lies within 900-950 MFLOPs"):
         MobileNetV3Space(pool_size=5, width_mult=1.0, flops=(900, 950))
+    with pytest.raises(ValueError, match="only 0 of .* lie within 566.1-566.2 MFLOPs"):
+        MobileNetV3Space(pool_size=5, width_mult=1.0, flops=(566.1, 566.2))  # the largest: 1 in 3e9
     with pytest.raises(ValueError, match="width_mult 1.5"):
         MobileNetV3Space(width_mult=1.5)
     with pytest.raises(ValueError, match="resolutions"):
@@ -234,3 +236,24 @@ def test_search_mobilenetv3_from_the_command_line(tmp_path, capsys, monkeypatch)
         assert message in capsys.readouterr().err
     assert main(["search", "--preset", "ofa-paper"]) == 2
     assert "give the --objective" in capsys.readouterr().err
+
+
+def test_readme_mobilenetv3_command_runs_as_pasted(tmp_path, monkeypatch, capsys):
+    """The newcomer's command: a synflow search of OFA sub-networks in well under minutes."""
+    import shlex
+    from pathlib import Path
+
+    from weaknas.cli import main
+    from weaknas.testing.extras import require
+
+    require("torch")
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    line = next(
+        x for x in readme.splitlines() if x.startswith("weaknas search --space mobilenetv3")
+    )
+    args = shlex.split(line.partition("#")[0])[1:]
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 0
+    summary = json.loads((tmp_path / "runs" / "mbv3" / "summary.json").read_text())
+    assert summary["n_queries"] == 50 and summary["n_failed"] == 0
+    assert "best" in capsys.readouterr().out

@@ -38,3 +38,24 @@ def test_forward_pass_and_shortcuts():
     # a shortcut on every block but each stage's first (it changes width or stride)
     assert sum(b.residual for b in blocks) == 1 + int(row[40:45].sum()) - 5
     assert np.isfinite(out.numpy()).all()
+
+
+def test_subnetworks_train_on_digits_at_a_seventh_of_their_resolution(monkeypatch):
+    from weaknas.training.digits import DigitsObjective
+
+    objective = DigitsObjective(epochs=1, space="mobilenetv3", width_mult=1.0)
+    full = objective.data
+    monkeypatch.setattr(objective, "data", lambda: [part[:48] for part in full()])  # a slice
+    space = MobileNetV3Space(pool_size=2, seed=0, resolutions=128)
+    seen = []
+    forward = torch.nn.Module.__call__
+
+    def record(module, x, *args, **kwargs):
+        if module.__class__.__name__ == "MobileNetV3":
+            seen.append(tuple(x.shape[1:]))
+        return forward(module, x, *args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.Module, "__call__", record)
+    result = objective(space.config(0))
+    assert 0 <= result["value"] <= 100
+    assert set(seen) == {(3, 18, 18)}  # 128 / 7

@@ -77,14 +77,16 @@ def make_objective(
             raise ValueError(
                 f"--objective {spec!r}: datasets built in so far: {', '.join(TRAIN_DATASETS)}"
             )
-        if space.name not in ("nb201", "darts"):
+        if space.name not in ("nb201", "darts", "mobilenetv3"):
             raise ValueError(
-                f"--objective {spec} trains networks of --space nb201 or darts, not {space.name}"
+                f"--objective {spec} trains networks of --space nb201, darts or mobilenetv3, "
+                f"not {space.name}"
             )
         _require_torch(spec)
         from weaknas.training.digits import DigitsObjective
 
-        return DigitsObjective(epochs=epochs, seed=seed, space=space.name)
+        width = {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
+        return DigitsObjective(epochs=epochs, seed=seed, space=space.name, **width)
     if spec.startswith("proxy:"):
         _require_torch(spec)
         from weaknas.evaluators.proxy_objective import ProxyObjective

@@ -262,8 +262,29 @@ class MobileNetV3Space(PoolSpace):
         self.costs = CostTable(self.layout, self.resolutions)
         self._set_rows(self._pool(pool_size, np.random.default_rng(seed)))
 
+    def _reachable_resolutions(self) -> tuple[int, ...]:
+        """Resolutions at which some sub-network lies within ``flops``. Drawing only these
+        changes nothing but speed: the others can never pass the check (multiply-adds
+        grow with every kernel, expand ratio and depth, so the extremes bound them)."""
+        if self.flops is None:
+            return self.resolutions
+        res = np.array(self.resolutions)
+        smallest = canonical(np.tile([3] * 40 + [2] * 5 + [0], (len(res), 1)))
+        largest = canonical(np.tile([7] * 20 + [6] * 20 + [4] * 5 + [0], (len(res), 1)))
+        smallest[:, R] = largest[:, R] = res
+        low, high = self.macs(smallest), self.macs(largest)
+        reachable = tuple(int(r) for r in res[(high >= self.flops[0]) & (low <= self.flops[1])])
+        if not reachable:
+            raise ValueError(
+                f"mobilenetv3: no sub-network lies within {self.flops[0]:g}-{self.flops[1]:g} "
+                f"MFLOPs (width {self.width_mult:g}: {low.min():.1f} to {high.max():.1f} at "
+                f"resolutions {_shown(self.resolutions)}); change --flops"
+            )
+        return reachable
+
     def _pool(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """``size`` distinct valid rows in draw order; refuses a range too rare to fill."""
+        resolutions = self._reachable_resolutions()
         rows = np.empty((0, ROW), dtype=np.int16)
         drawn = 0
         while len(rows) < size:
@@ -271,7 +292,7 @@ class MobileNetV3Space(PoolSpace):
             if self.flops is not None and drawn:  # draw enough for the acceptance rate
                 rate = max(len(rows) / drawn, 1e-3)
                 batch = min(int(1.2 * (size - len(rows)) / rate) + 1024, 5_000_000)
-            draw = sample_rows(batch, rng, self.resolutions)
+            draw = sample_rows(batch, rng, resolutions)
             drawn += batch
             draw = draw[self._valid_rows(draw)]
             merged = np.vstack([rows, draw])
