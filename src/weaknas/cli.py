@@ -86,6 +86,13 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "ucb (upper confidence bound), ts (Thompson sampling)",
     )
     parser.add_argument(
+        "--explore",
+        type=_share,
+        default=0.0,
+        help="with --acquisition greedy/ei/ucb/ts: this share of each batch is drawn "
+        "uniformly from the predicted top-M instead (default 0)",
+    )
+    parser.add_argument(
         "--n-models",
         type=_count(1),
         default=None,
@@ -156,6 +163,16 @@ def _flops_range(text: str) -> str:
     if not sep or bounds is None or not 0 <= bounds[0] <= bounds[1]:
         raise argparse.ArgumentTypeError(f"expected LOW:HIGH with 0 <= LOW <= HIGH, got {text!r}")
     return text
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share in [0, 1), got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return value
 
 
 def _seconds(text: str) -> float:
@@ -355,6 +372,7 @@ def _config(args: argparse.Namespace, **overrides):
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
         pool_grow=args.pool_grow,
+        explore=args.explore,
         preset=args.preset,
     )
     return SearchConfig(**{**settings, **overrides})
@@ -403,6 +421,7 @@ SEARCH_SETTINGS = (
     "eval_images",
     "preset",
     "pool_grow",
+    "explore",
     "epochs",
     "workers",
     "timeout",
@@ -488,6 +507,7 @@ STRATEGY_FLAGS = {
     "n_models": "--n-models",
     "top_m": "--top-m",
     "pool_grow": "--pool-grow",
+    "explore": "--explore",
 }
 OBJECTIVE_FLAGS = (
     "space",

@@ -77,3 +77,20 @@ def test_greedy_takes_the_best_predicted_unseen(bench):
     unseen[[s.index for s in batch]] = False
     best_left = strategy.latest_scores[unseen].max()
     assert min(s.predicted for s in batch) >= best_left
+
+
+def test_explore_mixes_uniform_top_m_picks_into_greedy(bench):
+    strategy = WeakNAS(bench.space, seed=1, acquisition="greedy", explore=0.3, top_m=100)
+    _run(strategy, bench, 30)
+    batch = strategy.ask()
+    assert len(batch) == 10 and len({s.index for s in batch}) == 10
+    scores = strategy.latest_scores.copy()
+    scores[strategy.observations()[0]] = -np.inf
+    order = np.argsort(-scores)
+    greedy, explored = batch[:7], batch[7:]
+    assert {s.index for s in greedy} <= set(order[:7].tolist())  # the 7 best predicted
+    assert {s.index for s in explored} <= set(order[:107].tolist())  # from the top-M
+    with pytest.raises(ValueError, match="explore mixes uniform top-M picks"):
+        WeakNAS(bench.space, explore=0.3)
+    with pytest.raises(ValueError, match="explore must be a share"):
+        WeakNAS(bench.space, acquisition="greedy", explore=1.0)

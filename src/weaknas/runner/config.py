@@ -94,6 +94,9 @@ class SearchConfig:
     # Unseen mutations of the predicted best added to a candidate pool per iteration
     # (weaknas on pool spaces: darts, mobilenetv3, large categorical spaces).
     pool_grow: int = 0
+    # Share of each weaknas batch drawn uniformly from the predicted top-M when the
+    # acquisition is not uniform (the rest by the acquisition).
+    explore: float = 0.0
     # A named protocol (PRESETS): fills every setting left at its default (for the
     # preset's strategy; another strategy keeps its own defaults).
     preset: str | None = None
@@ -133,6 +136,13 @@ class SearchConfig:
             or (self.pool_grow < 0)
         ):
             raise ValueError(f"pool_grow must be a whole number >= 0, got {self.pool_grow!r}")
+        if not isinstance(self.explore, int | float) or not 0 <= self.explore < 1:
+            raise ValueError(f"explore must be a share in [0, 1), got {self.explore!r}")
+        if self.explore and (self.strategy != "weaknas" or self.acquisition == "uniform"):
+            raise ValueError(
+                "explore mixes uniform top-M picks into weaknas's --acquisition greedy, ei, "
+                "ucb or ts"
+            )
         if self.pool_grow and self.strategy != "weaknas":
             raise ValueError(f"pool growth is a weaknas option, not {self.strategy}'s")
         for name in ("budget", "n_init", "batch_size", "n_models"):
@@ -192,6 +202,7 @@ class SearchConfig:
             "acquisition": self.acquisition,
             "top_m": TopMSchedule.parse(self.top_m, self.budget),
             "pool_grow": self.pool_grow,
+            "explore": self.explore,
         }
         accepted = strategy_parameters(self.strategy)
         return {name: value for name, value in offered.items() if name in accepted}
@@ -213,7 +224,8 @@ class SearchConfig:
         acquisition = "" if self.acquisition == "uniform" else f", {self.acquisition}"
         ensemble = "" if self.n_models == 1 else f" x{self.n_models}"
         grow = f", pool +{self.pool_grow}/step" if self.pool_grow else ""
-        details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{grow}"
+        explore = f", explore {self.explore:g}" if self.explore else ""
+        details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{explore}{grow}"
         return f"weaknas[{details}]"
 
 

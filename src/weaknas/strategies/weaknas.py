@@ -7,7 +7,9 @@ predicted top-M. The region the predictor must rank shrinks as the search sharpe
 Variants (the paper's and its code's): an ensemble of ``n_models`` predictors, each
 fitted on a bootstrap resample, and an acquisition over the ensemble: greedy top-N by
 mean, expected improvement, upper confidence bound or Thompson sampling, each taking
-the N best unevaluated architectures by its score (see ``acquisition``).
+the N best unevaluated architectures by its score (see ``acquisition``). ``explore``
+mixes the two: that share of each batch is drawn uniformly from the predicted top-M, the
+rest taken by the acquisition.
 
 Pool growth (``pool_grow=K``, for spaces searched over a candidate pool): each
 iteration adds up to K unseen one-edit mutations of the predicted best architectures to
@@ -53,6 +55,7 @@ class WeakNAS(PredictorStrategy):
         n_models: int = 1,
         acquisition: str = "uniform",
         pool_grow: int = 0,
+        explore: float = 0.0,
     ) -> None:
         if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
             raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
@@ -61,6 +64,11 @@ class WeakNAS(PredictorStrategy):
         self.pool_grow = pool_grow
         super().__init__(space, seed, predictor, encoding, target)
         self.acquisition = check_acquisition(acquisition, n_models)
+        if not 0.0 <= explore < 1.0:
+            raise ValueError(f"explore must be a share in [0, 1), got {explore!r}")
+        if explore and acquisition == "uniform":
+            raise ValueError("explore mixes uniform top-M picks into another acquisition")
+        self.explore = float(explore)
         self.n_models = n_models
         if n_init < 1 or batch_size < 1:
             raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
@@ -98,7 +106,12 @@ class WeakNAS(PredictorStrategy):
             chosen = self._uniform_from_top_m(scores, count, len(indices))
         else:
             spread = np.std(predictions, axis=0)[candidates] if len(models) > 1 else None
-            chosen = self._best_by_acquisition(scores, spread, labels.max(), count)
+            n_explore = round(count * self.explore)
+            chosen = self._best_by_acquisition(scores, spread, labels.max(), count - n_explore)
+            if n_explore:  # the rest uniformly from the predicted top-M, as the paper's
+                others = np.setdiff1d(np.arange(len(scores)), chosen)
+                picks = self._uniform_from_top_m(scores[others], n_explore, len(indices))
+                chosen = np.concatenate([chosen, others[picks]])
         self.fit_seconds += fitted - started
         self.rank_seconds += time.perf_counter() - fitted
         self.n_fits += len(models)
