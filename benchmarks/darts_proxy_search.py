@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scored_pool import scored_pool_benchmark, search_each
 
-from weaknas.benchmarks.base import TabularBenchmark
-from weaknas.runner import SearchConfig, run_search
 from weaknas.spaces.darts import DartsSpace
 from weaknas.study.report import markdown_table
 
@@ -80,30 +79,10 @@ def main() -> None:
     values = scores.sort_values("index")["log10_synflow"].to_numpy(float)
     seconds = scores["seconds"].to_numpy(float)
     print(f"pool of {space.size}: median {np.median(seconds):.3f} s per genotype to score")
-    bench = TabularBenchmark(
-        name="darts-synflow",
-        space=space,
-        val_runs=values[:, None],
-        test=np.full(space.size, np.nan),
-        extra=pd.DataFrame(index=range(space.size)),
-        source=str(out / "pool_synflow.csv"),
-        metric="log10 synflow (C=16, 8 cells)",
+    bench = scored_pool_benchmark(
+        "darts-synflow", space, values, out / "pool_synflow.csv", "log10 synflow (C=16, 8 cells)"
     )
-    tables = {}
-    for method in METHODS:
-        config = SearchConfig(benchmark=bench.name, strategy=method, budget=args.budget)
-        rows = []
-        for seed in range(args.seeds):
-            summary = run_search(bench, config, seed).summary
-            rows.append(
-                {
-                    "seed": seed,
-                    "queries_to_optimum": summary["queries_to_optimum"],
-                    "n_queries": summary["n_queries"],
-                    "wall_seconds": summary["wall_seconds"],
-                }
-            )
-        tables[method] = pd.DataFrame(rows)
+    tables = search_each(bench, [(method, {}) for method in METHODS], args.seeds, args.budget)
     text = markdown_table(tables, checkpoints=())
     header = (
         f"DARTS pool of {space.size} genotypes (seed 0), objective log10 synflow of the "

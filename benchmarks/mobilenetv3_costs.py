@@ -20,12 +20,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib.abc
-import importlib.machinery
 import platform
-import sys
 import time
-import types
 
 import numpy as np
 
@@ -70,31 +66,16 @@ def check_against_torch(n_archs: int) -> None:
         )
 
 
-class _StubTorchvision(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """``import torchvision...`` gives empty modules (only ofa's data loader imports it)."""
-
-    def find_spec(self, name, path, target=None):
-        if name == "torchvision" or name.startswith("torchvision."):
-            return importlib.machinery.ModuleSpec(name, self, is_package=True)
-        return None
-
-    def create_module(self, spec):
-        module = types.ModuleType(spec.name)
-        module.__path__ = []
-        module.__getattr__ = lambda attribute: type(attribute, (), {})
-        return module
-
-    def exec_module(self, module):
-        pass
-
-
 def check_against_ofa(n_archs: int) -> None:
     try:
         import torch
 
-        sys.meta_path.insert(0, _StubTorchvision())
-        from ofa.imagenet_classification.elastic_nn.networks import OFAMobileNetV3
-        from ofa.utils.pytorch_utils import count_net_flops, count_parameters
+        from weaknas.testing.extras import import_without_torchvision
+
+        networks = import_without_torchvision("ofa.imagenet_classification.elastic_nn.networks")
+        utils = import_without_torchvision("ofa.utils.pytorch_utils")
+        OFAMobileNetV3 = networks.OFAMobileNetV3  # noqa: N806
+        count_net_flops, count_parameters = utils.count_net_flops, utils.count_parameters
     except ImportError as exc:
         print(f"ofa package: not installed ({exc}); skipped")
         return

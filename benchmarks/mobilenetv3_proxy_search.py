@@ -25,10 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scored_pool import scored_pool_benchmark, search_each
 
-from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.evaluators.proxy_objective import ProxyObjective
-from weaknas.runner import SearchConfig, run_search
 from weaknas.spaces.mobilenetv3 import MobileNetV3Space
 from weaknas.study.report import markdown_table
 
@@ -84,32 +83,14 @@ def main() -> None:
     assert list(scores["index"]) == list(range(space.size)), "scores do not cover the pool"
     values = scores["log10_synflow"].to_numpy(float)
     seconds = scores["seconds"].to_numpy(float)
-    bench = TabularBenchmark(
-        name="mobilenetv3-synflow",
-        space=space,
-        val_runs=values[:, None],
-        test=np.full(space.size, np.nan),
-        extra=pd.DataFrame(index=range(space.size)),
-        source=str(out / "pool_synflow.csv"),
-        metric="log10 synflow (w1.2, 224x224)",
+    bench = scored_pool_benchmark(
+        "mobilenetv3-synflow",
+        space,
+        values,
+        out / "pool_synflow.csv",
+        "log10 synflow (w1.2, 224x224)",
     )
-    tables = {}
-    for method, settings in METHODS:
-        config = SearchConfig(benchmark=bench.name, strategy=method, budget=args.budget, **settings)
-        rows = []
-        for seed in range(args.seeds):
-            summary = run_search(bench, config, seed).summary
-            rows.append(
-                {
-                    "seed": seed,
-                    "queries_to_optimum": summary["queries_to_optimum"],
-                    "n_queries": summary["n_queries"],
-                    "wall_seconds": summary["wall_seconds"],
-                }
-            )
-        tables[config.label] = pd.DataFrame(rows)
-        name = method + "".join(f"_{k}-{v}" for k, v in settings.items())
-        tables[config.label].to_csv(out / f"{name}.csv", index=False)
+    tables = search_each(bench, METHODS, args.seeds, args.budget, out)
     text = markdown_table(tables, checkpoints=())
     corr = np.corrcoef(values, scores["macs"])[0, 1]
     header = (

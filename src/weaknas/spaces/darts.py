@@ -277,13 +277,7 @@ class DartsSpace(PoolSpace):
 
     def from_string(self, text: str) -> int:
         row = parse_genotype(text, self.distinct_inputs)
-        index = self.index_of_row(row)
-        if index is None:
-            raise ValueError(
-                f"darts: {format_genotype(row)} is a valid genotype but not in this pool "
-                f"({self.size} genotypes, seed {self.seed})"
-            )
-        return index
+        return self._member(row, format_genotype(row), "genotype")
 
     def _encode_rows(self, rows: np.ndarray, encoding: str) -> np.ndarray:
         return encode_rows(rows, encoding)

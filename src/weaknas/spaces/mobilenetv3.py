@@ -335,13 +335,7 @@ class MobileNetV3Space(PoolSpace):
 
     def from_string(self, text) -> int:
         row = parse_config(text, self.resolutions)
-        index = self.index_of_row(row)
-        if index is None:
-            raise ValueError(
-                f"mobilenetv3: {json.dumps(format_config(row))} is a valid sub-network but not "
-                f"in this pool ({self.size} sub-networks, seed {self.seed})"
-            )
-        return index
+        return self._member(row, json.dumps(format_config(row)), "sub-network")
 
     def _encode_rows(self, rows: np.ndarray, encoding: str) -> np.ndarray:
         return encode_rows(rows, encoding, self.resolutions)

@@ -37,6 +37,16 @@ class PoolSpace(FiniteSpace):
         """The index of a canonical row, or None if it is not a member."""
         return self._index_of.get(np.asarray(row, dtype=self.rows.dtype).tobytes())
 
+    def _member(self, row: np.ndarray, shown: str, noun: str) -> int:
+        """The index of a valid canonical ``row``; ``ValueError`` if the pool lacks it."""
+        index = self.index_of_row(row)
+        if index is None:
+            raise ValueError(
+                f"{self.name}: {shown} is a valid {noun} but not in this pool "
+                f"({self.size} {noun}s, seed {self.seed})"
+            )
+        return index
+
     def _encode_all(self, encoding: str) -> np.ndarray:
         return self._encode_rows(self.rows, encoding)
 

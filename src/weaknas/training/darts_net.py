@@ -34,6 +34,7 @@ except ImportError as exc:  # pragma: no cover - the extra is installed in CI
     raise ImportError("DARTS networks need PyTorch: pip install 'weaknas[torch]'") from exc
 
 from weaknas.spaces.darts import CELLS, CONCAT, N_NODES, OPS, _view
+from weaknas.training.counting import count_multiply_adds  # noqa: F401 (re-exported)
 
 
 class ReLUConvBN(nn.Sequential):
@@ -240,17 +241,3 @@ def count_parameters(model: nn.Module) -> int:
     return sum(
         p.numel() for name, p in model.named_parameters() if not name.startswith("auxiliary.")
     )
-
-
-def count_multiply_adds(model: nn.Module, resolution: int) -> int:
-    """Multiply-adds of one image through conv and linear layers (eval mode, no aux)."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            model(torch.zeros(1, 3, resolution, resolution))
-    finally:
-        model.train(was_training)
-    return counter.get_total_flops() // 2

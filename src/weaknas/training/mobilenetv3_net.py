@@ -31,6 +31,7 @@ from weaknas.spaces.mobilenetv3_layout import (
     Layout,
     make_divisible,
 )
+from weaknas.training.counting import count_multiply_adds  # noqa: F401 (re-exported)
 
 
 def _activation(name: str) -> nn.Module:
@@ -161,17 +162,3 @@ def build_network(
 
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
-
-
-def count_multiply_adds(model: nn.Module, resolution: int) -> int:
-    """Multiply-adds of one image (``torch.utils.flop_counter`` FLOPs / 2)."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            model(torch.zeros(1, 3, resolution, resolution))
-    finally:
-        model.train(was_training)
-    return counter.get_total_flops() // 2
