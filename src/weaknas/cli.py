@@ -222,13 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--objective",
         default=None,
         metavar="SPEC",
-        help="train:digits (train NB201 cells on scikit-learn's 8x8 digits; needs "
-        "weaknas[torch]), proxy:NAME (a zero-cost proxy of the network of an nb201, "
-        "darts or mobilenetv3 architecture: synflow, grad_norm, snip, naswot, params, flops), "
-        "supernet:PATH (a mobilenetv3 sub-network's top-1 %% inside OFA's supernet "
-        "checkpoint PATH, on the images of --data; needs weaknas[supernet]) or "
-        "MODULE:FUNCTION (your function of one architecture returning "
-        "a number to maximise, importable from the working directory)",
+        help="train:digits or train:PATH (train the network briefly on scikit-learn's 8x8 "
+        "digits, a CIFAR binary folder, an .npz of x and y, or a folder of class folders of "
+        "images; value: validation accuracy; needs weaknas[torch]), proxy:NAME (a "
+        "zero-cost proxy of the network of an nb201, darts or mobilenetv3 architecture: "
+        "synflow, grad_norm, snip, naswot, params, flops), supernet:PATH (a mobilenetv3 "
+        "sub-network's top-1 %% inside OFA's supernet checkpoint PATH, on the images of "
+        "--data; needs weaknas[supernet]) or MODULE:FUNCTION (your function of one "
+        "architecture returning a number to maximise, importable from the working directory)",
     )
     own.add_argument(
         "--space",
@@ -278,7 +279,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--train", choices=("digits",), default=None, help="short for --objective train:digits"
     )
     own.add_argument(
-        "--epochs", type=_count(1), default=8, help="train:digits epochs per architecture"
+        "--epochs", type=_count(1), default=8, help="train:DATASET epochs per architecture"
+    )
+    own.add_argument(
+        "--augment",
+        action="store_true",
+        help="train:DATASET: random crops and horizontal flips (not for digits)",
+    )
+    own.add_argument(
+        "--image-size",
+        type=_count(8),
+        default=None,
+        help="train:FOLDER: images resized and centre-cropped to this side (default 32)",
+    )
+    own.add_argument(
+        "--train-images",
+        type=_count(10),
+        default=None,
+        help="train:DATASET: use a seeded stratified subset of this many images",
     )
     own.add_argument(
         "--executor",
@@ -419,6 +437,9 @@ SEARCH_SETTINGS = (
     "width",
     "resolution",
     "eval_images",
+    "augment",
+    "image_size",
+    "train_images",
     "preset",
     "pool_grow",
     "explore",
@@ -469,10 +490,10 @@ def _search_folder(args: argparse.Namespace) -> Path:
 
     if args.resume:
         return Path(args.resume)
+    kind, _, target = (args.objective or "").partition(":")
+    label = f"{kind}-{Path(target).name}" if "/" in target else f"{kind}-{target}"
     default = (
-        f"runs/{Path(args.space or 'nb201').stem}_{args.objective.replace(':', '-')}_"
-        f"{args.strategy}"
-        f"_seed{args.seed}"
+        f"runs/{Path(args.space or 'nb201').stem}_{label}_{args.strategy}_seed{args.seed}"
         if args.objective
         else f"runs/{args.benchmark}_{args.strategy}_seed{args.seed}"
     )
@@ -521,6 +542,9 @@ OBJECTIVE_FLAGS = (
     "width",
     "resolution",
     "eval_images",
+    "augment",
+    "image_size",
+    "train_images",
 )
 MOBILENETV3_FLAGS = ("flops", "width", "resolution")
 TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
@@ -690,8 +714,19 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
     config = _config(args, benchmark=None, space=args.space or "nb201")
     for note in config.check_space(space):
         print(f"weaknas: note: {note}", file=sys.stderr)
+    training = {"augment": True} if args.augment else {}
+    if args.image_size is not None:
+        training["image_size"] = args.image_size
+    if args.train_images is not None:
+        training["max_images"] = args.train_images
     objective = make_objective(
-        args.objective, space, args.epochs, args.seed, data=args.data, eval_images=args.eval_images
+        args.objective,
+        space,
+        args.epochs,
+        args.seed,
+        data=args.data,
+        eval_images=args.eval_images,
+        training=training,
     )
     out = args.run_folder = _search_folder(args)
     quiet = args.quiet

@@ -1,4 +1,5 @@
-"""Objectives by the names the command line gives them: ``train:DATASET``,
+"""Objectives by the names the command line gives them: ``train:DATASET`` (digits, or a
+path: ``weaknas.training.datasets``), ``supernet:PATH``,
 ``proxy:NAME`` (a zero-cost proxy of the space's network) or ``MODULE:FUNCTION`` (a
 function of the user's, importable from the working directory)."""
 
@@ -11,8 +12,6 @@ import sys
 from collections.abc import Callable
 
 from weaknas.spaces.base import FiniteSpace
-
-TRAIN_DATASETS = ("digits",)
 
 
 def import_callable(spec: str, what: str) -> Callable:
@@ -52,6 +51,7 @@ def make_objective(
     seed: int,
     data: str | None = None,
     eval_images: int | None = None,
+    training: dict | None = None,
 ) -> Callable:
     """The objective ``spec`` names, checked before any evaluation runs."""
     if spec.startswith("supernet:"):
@@ -73,20 +73,26 @@ def make_objective(
         raise ValueError("--eval-images is for --objective supernet:PATH")
     if spec.startswith("train:"):
         dataset = spec.partition(":")[2]
-        if dataset not in TRAIN_DATASETS:
-            raise ValueError(
-                f"--objective {spec!r}: datasets built in so far: {', '.join(TRAIN_DATASETS)}"
-            )
+        if not dataset:
+            raise ValueError(f"--objective {spec!r}: name the data: train:digits or train:PATH")
         if space.name not in ("nb201", "darts", "mobilenetv3"):
             raise ValueError(
                 f"--objective {spec} trains networks of --space nb201, darts or mobilenetv3, "
                 f"not {space.name}"
             )
         _require_torch(spec)
-        from weaknas.training.digits import DigitsObjective
+        from weaknas.training.train_objective import TrainObjective
 
         width = {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
-        return DigitsObjective(epochs=epochs, seed=seed, space=space.name, **width)
+        objective = TrainObjective(
+            dataset, epochs=epochs, seed=seed, space=space.name, **width, **(training or {})
+        )
+        objective.check()  # bad data fail here, before the search starts
+        return objective
+    if training:
+        raise ValueError(
+            f"{', '.join('--' + k.replace('_', '-') for k in training)}: for --objective train:"
+        )
     if spec.startswith("proxy:"):
         _require_torch(spec)
         from weaknas.evaluators.proxy_objective import ProxyObjective
