@@ -43,3 +43,17 @@ def test_ray_and_in_process_searches_agree(ray_executor):
     columns = ["index", "iteration", "value", "status"]
     assert on_ray.evaluations[columns].equals(inline.evaluations[columns])
     assert on_ray.best_arch == inline.best_arch
+
+
+def test_training_on_ray_gives_the_in_process_values(ray_executor):
+    """Real training (seeded, one thread) is reproduced exactly on Ray's workers."""
+    require("torch")
+    from weaknas.training.train_objective import TrainObjective
+
+    objective = TrainObjective("digits", epochs=1, max_images=200)
+    space = NB201Space()
+    options = dict(budget=3, seed=2, n_init=2, batch_size=1)
+    on_ray = search(objective, space, executor=ray_executor, **options)
+    inline = search(objective, space, **options)
+    columns = ["index", "value", "status"]
+    assert on_ray.evaluations[columns].equals(inline.evaluations[columns])
