@@ -94,6 +94,14 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "uniformly from the predicted top-M instead (default 0)",
     )
     parser.add_argument(
+        "--local",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="with --acquisition greedy/ei/ucb/ts: this share of each batch is the predicted "
+        "best unseen one-edit neighbours of the 10 best architectures so far (default 0)",
+    )
+    parser.add_argument(
         "--n-models",
         type=_count(1),
         default=None,
@@ -393,6 +401,7 @@ def _config(args: argparse.Namespace, **overrides):
         stop_at_optimum=args.stop_at_optimum,
         pool_grow=args.pool_grow,
         explore=args.explore,
+        local=args.local,
         preset=args.preset,
     )
     return SearchConfig(**{**settings, **overrides})
@@ -445,6 +454,7 @@ SEARCH_SETTINGS = (
     "preset",
     "pool_grow",
     "explore",
+    "local",
     "epochs",
     "workers",
     "timeout",
@@ -531,6 +541,7 @@ STRATEGY_FLAGS = {
     "top_m": "--top-m",
     "pool_grow": "--pool-grow",
     "explore": "--explore",
+    "local": "--local",
 }
 OBJECTIVE_FLAGS = (
     "space",

@@ -94,3 +94,16 @@ def test_explore_mixes_uniform_top_m_picks_into_greedy(bench):
         WeakNAS(bench.space, explore=0.3)
     with pytest.raises(ValueError, match="explore must be a share"):
         WeakNAS(bench.space, acquisition="greedy", explore=1.0)
+
+
+def test_local_picks_are_unseen_neighbours_of_the_best_observed(bench):
+    strategy = WeakNAS(bench.space, seed=2, acquisition="greedy", local=0.5)
+    _run(strategy, bench, 30)
+    indices, values = strategy.observations()
+    batch = strategy.ask()
+    best = indices[np.argsort(-values, kind="stable")[:10]]
+    near = {n for b in best for n in bench.space.neighbours(int(b))}
+    local = [s.index for s in batch[5:]]
+    assert len(batch) == 10 and set(local) <= near and not set(local) & set(indices)
+    with pytest.raises(ValueError, match="explore \\+ local < 1"):
+        WeakNAS(bench.space, acquisition="greedy", explore=0.5, local=0.5)

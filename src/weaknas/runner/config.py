@@ -97,6 +97,9 @@ class SearchConfig:
     # Share of each weaknas batch drawn uniformly from the predicted top-M when the
     # acquisition is not uniform (the rest by the acquisition).
     explore: float = 0.0
+    # Share of each weaknas batch taken as the predicted best unseen neighbours of the 10
+    # best observed architectures (non-uniform acquisitions).
+    local: float = 0.0
     # A named protocol (PRESETS): fills every setting left at its default (for the
     # preset's strategy; another strategy keeps its own defaults).
     preset: str | None = None
@@ -138,7 +141,11 @@ class SearchConfig:
             raise ValueError(f"pool_grow must be a whole number >= 0, got {self.pool_grow!r}")
         if not isinstance(self.explore, int | float) or not 0 <= self.explore < 1:
             raise ValueError(f"explore must be a share in [0, 1), got {self.explore!r}")
-        if self.explore and (self.strategy != "weaknas" or self.acquisition == "uniform"):
+        if not isinstance(self.local, int | float) or not 0 <= self.local < 1 - self.explore:
+            raise ValueError(f"local must be a share with explore + local < 1, got {self.local!r}")
+        if (self.explore or self.local) and (
+            self.strategy != "weaknas" or self.acquisition == "uniform"
+        ):
             raise ValueError(
                 "explore mixes uniform top-M picks into weaknas's --acquisition greedy, ei, "
                 "ucb or ts"
@@ -203,6 +210,7 @@ class SearchConfig:
             "top_m": TopMSchedule.parse(self.top_m, self.budget),
             "pool_grow": self.pool_grow,
             "explore": self.explore,
+            "local": self.local,
         }
         accepted = strategy_parameters(self.strategy)
         return {name: value for name, value in offered.items() if name in accepted}
@@ -225,6 +233,7 @@ class SearchConfig:
         ensemble = "" if self.n_models == 1 else f" x{self.n_models}"
         grow = f", pool +{self.pool_grow}/step" if self.pool_grow else ""
         explore = f", explore {self.explore:g}" if self.explore else ""
+        explore += f", local {self.local:g}" if self.local else ""
         details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{explore}{grow}"
         return f"weaknas[{details}]"
 

@@ -9,7 +9,8 @@ fitted on a bootstrap resample, and an acquisition over the ensemble: greedy top
 mean, expected improvement, upper confidence bound or Thompson sampling, each taking
 the N best unevaluated architectures by its score (see ``acquisition``). ``explore``
 mixes the two: that share of each batch is drawn uniformly from the predicted top-M, the
-rest taken by the acquisition.
+rest taken by the acquisition; ``local`` takes that share as the predicted best unseen
+one-edit neighbours of the 10 best architectures observed (BANANAS's candidates).
 
 Pool growth (``pool_grow=K``, for spaces searched over a candidate pool): each
 iteration adds up to K unseen one-edit mutations of the predicted best architectures to
@@ -38,6 +39,8 @@ from weaknas.strategies.base import Suggestion, top_k
 from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.schedules import TopMSchedule
 
+LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
+
 
 class WeakNAS(PredictorStrategy):
     """The WeakNAS strategy (paper defaults for NB201: 10 initial, 10 per step, top-100)."""
@@ -56,6 +59,7 @@ class WeakNAS(PredictorStrategy):
         acquisition: str = "uniform",
         pool_grow: int = 0,
         explore: float = 0.0,
+        local: float = 0.0,
     ) -> None:
         if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
             raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
@@ -66,9 +70,17 @@ class WeakNAS(PredictorStrategy):
         self.acquisition = check_acquisition(acquisition, n_models)
         if not 0.0 <= explore < 1.0:
             raise ValueError(f"explore must be a share in [0, 1), got {explore!r}")
-        if explore and acquisition == "uniform":
-            raise ValueError("explore mixes uniform top-M picks into another acquisition")
+        if not 0.0 <= local < 1.0 or explore + local >= 1.0:
+            raise ValueError(
+                f"local (and explore) must be shares with explore + local < 1, got {local!r}"
+            )
+        if (explore or local) and acquisition == "uniform":
+            raise ValueError(
+                "explore and local mix uniform top-M and neighbourhood picks into another "
+                "acquisition"
+            )
         self.explore = float(explore)
+        self.local = float(local)
         self.n_models = n_models
         if n_init < 1 or batch_size < 1:
             raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
@@ -107,7 +119,14 @@ class WeakNAS(PredictorStrategy):
         else:
             spread = np.std(predictions, axis=0)[candidates] if len(models) > 1 else None
             n_explore = round(count * self.explore)
-            chosen = self._best_by_acquisition(scores, spread, labels.max(), count - n_explore)
+            n_local = round(count * self.local)
+            chosen = self._best_by_acquisition(
+                scores, spread, labels.max(), count - n_explore - n_local
+            )
+            if n_local:  # the predicted best one-edit neighbours of the best observed
+                near = self._near_the_best(indices, values, candidates, chosen)
+                chosen = np.concatenate([chosen, near[top_k(scores[near], n_local, self.rng)]])
+                n_explore = count - len(chosen)  # too few neighbours: explore instead
             if n_explore:  # the rest uniformly from the predicted top-M, as the paper's
                 others = np.setdiff1d(np.arange(len(scores)), chosen)
                 picks = self._uniform_from_top_m(scores[others], n_explore, len(indices))
@@ -116,6 +135,16 @@ class WeakNAS(PredictorStrategy):
         self.rank_seconds += time.perf_counter() - fitted
         self.n_fits += len(models)
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
+
+    def _near_the_best(self, indices, values, candidates, taken) -> np.ndarray:
+        """Candidate positions one edit from the ``LOCAL_PARENTS`` best observed."""
+        parents = indices[np.argsort(-values, kind="stable")[:LOCAL_PARENTS]]
+        near = np.unique([n for p in parents for n in self.space.neighbours(int(p))])
+        positions = np.searchsorted(candidates, near)
+        inside = positions < len(candidates)
+        positions, near = positions[inside], near[inside]
+        positions = positions[candidates[positions] == near]  # the unseen neighbours
+        return np.setdiff1d(positions, taken)
 
     def _grow_pool(self, models, predictions: list[np.ndarray], count: int) -> list[np.ndarray]:
         """Add up to ``pool_grow`` mutations of the ``count`` predicted best (evaluated
