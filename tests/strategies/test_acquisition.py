@@ -90,7 +90,7 @@ def test_explore_mixes_uniform_top_m_picks_into_greedy(bench):
     greedy, explored = batch[:7], batch[7:]
     assert {s.index for s in greedy} <= set(order[:7].tolist())  # the 7 best predicted
     assert {s.index for s in explored} <= set(order[:107].tolist())  # from the top-M
-    with pytest.raises(ValueError, match="explore mixes uniform top-M picks"):
+    with pytest.raises(ValueError, match="explore and local mix uniform top-M"):
         WeakNAS(bench.space, explore=0.3)
     with pytest.raises(ValueError, match="explore must be a share"):
         WeakNAS(bench.space, acquisition="greedy", explore=1.0)
