@@ -33,6 +33,10 @@ shipped method in ``docs/nbgraph/seeds.csv``)::
         --acquisition greedy --explore 0.3 --seeds 100 --budget 1000 --stop-at-optimum \
         --out results/i14g/greedy_explore_0.3
 
+The ``--local 0.3`` variants (with and without ``--explore 0.3``) ran the same way on seeds
+0-99 (``results/i14l/greedy_local_0.3`` and ``greedy_explore_0.3_local_0.3``; on
+NB-Graph's pubmed, arxiv and proteins ``results/i14l/g_...``).
+
 then ``python benchmarks/default_selection.py > benchmarks/results/default_selection.md``.
 """
 
@@ -69,6 +73,8 @@ def selection(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     for share in ("0.3", "0", "0.5"):
         path = results / "i14" / f"greedy_explore_{share}" / benchmark / "weaknas" / "seeds.csv"
         tables[f"greedy, explore {share}"] = seeds(path)
+    for name, label in LOCAL_VARIANTS.items():
+        tables[label] = seeds(results / "i14l" / name / benchmark / "weaknas" / "seeds.csv")
     for method in BASELINES:
         path = results / "research_methods" / benchmark / method / "seeds.csv"
         tables[LABELS[method]] = seeds(path)
@@ -84,12 +90,21 @@ def confirmation(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     return tables
 
 
+# BANANAS's candidates absorbed: a share of each batch from the neighbours of the best.
+LOCAL_VARIANTS = {
+    "greedy_local_0.3": "greedy, local 0.3",
+    "greedy_explore_0.3_local_0.3": "greedy, explore 0.3, local 0.3",
+}
 NBGRAPH = ("nbgraph-cora", "nbgraph-pubmed", "nbgraph-arxiv", "nbgraph-proteins")
 
 
 def generalization(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     chosen = results / "i14g" / "greedy_explore_0.3" / benchmark / "weaknas" / "seeds.csv"
     tables = {"greedy, explore 0.3 (chosen)": seeds(chosen)}
+    for name, label in LOCAL_VARIANTS.items():  # tried on NB-Graph too, not chosen
+        path = results / "i14l" / f"g_{name}" / benchmark / "weaknas" / "seeds.csv"
+        if path.is_file():
+            tables[label] = seeds(path)
     shipped = pd.read_csv(Path(__file__).parents[1] / "docs" / "nbgraph" / "seeds.csv")
     for method in BASELINES:
         rows = shipped[(shipped["benchmark"] == benchmark) & (shipped["method"] == method)]
