@@ -35,6 +35,12 @@ def space() -> MobileNetV3Space:
     return MobileNetV3Space(pool_size=2000, seed=0)
 
 
+def test_the_space_is_exported():
+    import weaknas.spaces
+
+    assert weaknas.spaces.MobileNetV3Space is MobileNetV3Space
+
+
 def test_layout_widths_are_ofas():
     assert Layout.of(1.0).stage_widths == (24, 40, 80, 112, 160)
     wide = Layout.of(1.2)
