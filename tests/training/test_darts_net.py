@@ -55,7 +55,7 @@ def test_forward_with_and_without_the_auxiliary_head():
 
 def test_darts_genotypes_train_on_digits():
     from weaknas.spaces.darts import format_genotype
-    from weaknas.training.digits import DigitsObjective
+    from weaknas.training.train_objective import DigitsObjective
 
     objective = DigitsObjective(epochs=2, seed=0, space="darts")
     result = objective(format_genotype(V2))

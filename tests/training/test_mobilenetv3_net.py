@@ -41,7 +41,7 @@ def test_forward_pass_and_shortcuts():
 
 
 def test_subnetworks_train_on_digits_at_a_seventh_of_their_resolution(monkeypatch):
-    from weaknas.training.digits import DigitsObjective
+    from weaknas.training.train_objective import DigitsObjective
 
     objective = DigitsObjective(epochs=1, space="mobilenetv3", width_mult=1.0, max_images=60)
     space = MobileNetV3Space(pool_size=2, seed=0, resolutions=128)

@@ -2,8 +2,8 @@ from weaknas.testing.extras import require
 
 torch = require("torch")
 
-from weaknas.training.digits import DigitsObjective  # noqa: E402
 from weaknas.training.nb201_net import build_network  # noqa: E402
+from weaknas.training.train_objective import DigitsObjective  # noqa: E402
 
 CONV = (
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"

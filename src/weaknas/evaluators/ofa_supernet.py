@@ -13,12 +13,12 @@ supernet's learned ``7to5``/``5to3`` transforms) into ``weaknas.training.mobilen
 The checkpoint is read with ``torch.load(weights_only=True)``: tensors only, never
 unpickled code. Images come from an ImageNet-style folder, ``DATA/train/CLASS/*.JPEG``
 and ``DATA/val/CLASS/*.JPEG`` (class index = position of the folder name in sorted
-order, as torchvision's ``ImageFolder``), read with Pillow, resized (shorter side
-``ceil(r / 0.875)``), centre-cropped to ``r`` and normalised with ImageNet's mean and
-std, OFA's evaluation transform. Batch-norm recalibration uses that same transform on
-``calibration_images`` seeded training images and keeps the running averages of the
-batch statistics (OFA's ``set_running_statistics`` takes random-crop training batches;
-this one is deterministic).
+order, as torchvision's ``ImageFolder``), read with Pillow (``weaknas.training.datasets``),
+resized (shorter side ``ceil(r / 0.875)``), centre-cropped to ``r`` and normalised with
+ImageNet's mean and std, OFA's evaluation transform. Batch-norm recalibration uses that
+same transform on ``calibration_images`` seeded training images and keeps the running
+averages of the batch statistics (OFA's ``set_running_statistics`` takes random-crop
+training batches; this one is deterministic).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import numpy as np
 from weaknas.spaces.mobilenetv3_layout import MAX_DEPTH, SE_REDUCTION, STAGE_SE, Layout
 from weaknas.spaces.mobilenetv3_layout import make_divisible as _divisible
 
-IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png", ".bmp", ".webp")
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
 
@@ -169,48 +168,28 @@ def build_subnet(state: Mapping, row: np.ndarray, width_mult: float | None = Non
 
 
 # --- images -------------------------------------------------------------------------------
-def image_folder(root: Path) -> tuple[list[Path], np.ndarray, list[str]]:
-    """(files, labels, class names) of an ImageNet-style folder of class folders."""
+def image_folder(root: Path) -> tuple[list[Path], np.ndarray]:
+    """(files, labels) of an ImageNet-style folder of class folders."""
+    from weaknas.training.datasets import image_folder_files
+
     if not root.is_dir():
         raise ValueError(f"supernet data: {root} is not a folder")
-    classes = sorted(p.name for p in root.iterdir() if p.is_dir())
-    files, labels = [], []
-    for label, name in enumerate(classes):
-        for path in sorted((root / name).iterdir()):
-            if path.suffix.lower() in IMAGE_SUFFIXES:
-                files.append(path)
-                labels.append(label)
+    files, labels = image_folder_files(root)
     if not files:
         raise ValueError(f"supernet data: no images in class folders under {root}")
-    return files, np.array(labels, dtype=np.int64), classes
+    return files, labels
 
 
 def load_images(files: list[Path], resolution: int):
     """OFA's evaluation transform: resize, centre crop, normalise; (n, 3, r, r) floats."""
+    from weaknas.training.datasets import read_centre_crop
+
     torch = _torch()
-    try:
-        from PIL import Image
-    except ImportError as exc:
-        raise ImportError("reading images needs Pillow: pip install 'weaknas[supernet]'") from exc
     side = int(math.ceil(resolution / 0.875))
+    mean, std = np.array(MEAN)[:, None, None], np.array(STD)[:, None, None]
     batch = np.empty((len(files), 3, resolution, resolution), dtype=np.float32)
     for i, path in enumerate(files):
-        try:
-            with Image.open(path) as image:
-                image = image.convert("RGB")
-                w, h = image.size
-                scale = side / min(w, h)
-                image = image.resize(
-                    (max(side, round(w * scale)), max(side, round(h * scale))),
-                    Image.Resampling.BILINEAR,
-                )
-                w, h = image.size
-                left, top = (w - resolution) // 2, (h - resolution) // 2
-                image = image.crop((left, top, left + resolution, top + resolution))
-                pixels = np.asarray(image, dtype=np.float32) / 255.0
-        except OSError as exc:
-            raise ValueError(f"supernet data: cannot read image {path} ({exc})") from None
-        batch[i] = ((pixels - MEAN) / STD).transpose(2, 0, 1)
+        batch[i] = (read_centre_crop(path, resolution, side, "supernet data") - mean) / std
     return torch.from_numpy(batch)
 
 
@@ -252,7 +231,7 @@ class SupernetObjective:
         return {**self.__dict__, "_state": None}  # workers load the checkpoint themselves
 
     def _subset(self, split: str, count: int | None, salt: int):
-        files, labels, _ = image_folder(self.data / split)
+        files, labels = image_folder(self.data / split)
         if count is not None and count < len(files):
             rows = np.sort(
                 np.random.default_rng([self.seed, salt]).choice(len(files), count, replace=False)

@@ -15,6 +15,7 @@ from weaknas.strategies import (
 )
 from weaknas.strategies.acquisition import NEEDS_ENSEMBLE, check_acquisition
 from weaknas.strategies.targets import check_target
+from weaknas.strategies.weaknas import check_options
 
 # Settings resolved per benchmark when not given. n_init: the paper's. target: ranks,
 # which found the optimum in fewer queries than raw values on NB201 (all three datasets)
@@ -133,25 +134,12 @@ class SearchConfig:
             raise ValueError(
                 f"unknown predictor {self.predictor!r}; expected one of {sorted(PREDICTORS)}"
             )
-        if (
-            isinstance(self.pool_grow, bool)
-            or not isinstance(self.pool_grow, int)
-            or (self.pool_grow < 0)
-        ):
-            raise ValueError(f"pool_grow must be a whole number >= 0, got {self.pool_grow!r}")
-        if not isinstance(self.explore, int | float) or not 0 <= self.explore < 1:
-            raise ValueError(f"explore must be a share in [0, 1), got {self.explore!r}")
-        if not isinstance(self.local, int | float) or not 0 <= self.local < 1 - self.explore:
-            raise ValueError(f"local must be a share with explore + local < 1, got {self.local!r}")
-        if (self.explore or self.local) and (
-            self.strategy != "weaknas" or self.acquisition == "uniform"
-        ):
+        if self.strategy == "weaknas":
+            check_options(self.pool_grow, self.explore, self.local, self.acquisition)
+        elif self.pool_grow or self.explore or self.local:
             raise ValueError(
-                "explore mixes uniform top-M picks into weaknas's --acquisition greedy, ei, "
-                "ucb or ts"
+                f"pool growth, explore and local are weaknas options, not {self.strategy}'s"
             )
-        if self.pool_grow and self.strategy != "weaknas":
-            raise ValueError(f"pool growth is a weaknas option, not {self.strategy}'s")
         for name in ("budget", "n_init", "batch_size", "n_models"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -121,7 +121,6 @@ class Search:
         settings: dict | None = None,
         **options,
     ) -> None:
-        self.space = space
         if isinstance(strategy, Strategy):
             if options:
                 raise ValueError("options go to a strategy built by name, not to an instance")

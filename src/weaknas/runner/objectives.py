@@ -44,6 +44,11 @@ def _require_torch(spec: str) -> None:
         )
 
 
+def _network_options(space: FiniteSpace) -> dict:
+    """What a network builder needs beyond the architecture (a MobileNetV3 width)."""
+    return {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
+
+
 def make_objective(
     spec: str,
     space: FiniteSpace,
@@ -83,9 +88,13 @@ def make_objective(
         _require_torch(spec)
         from weaknas.training.train_objective import TrainObjective
 
-        width = {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
         objective = TrainObjective(
-            dataset, epochs=epochs, seed=seed, space=space.name, **width, **(training or {})
+            dataset,
+            epochs=epochs,
+            seed=seed,
+            space=space.name,
+            **_network_options(space),
+            **(training or {}),
         )
         objective.check()  # bad data fail here, before the search starts
         return objective
@@ -97,8 +106,7 @@ def make_objective(
         _require_torch(spec)
         from weaknas.evaluators.proxy_objective import ProxyObjective
 
-        options = {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
         return ProxyObjective(
-            space.name, spec.partition(":")[2], seed=seed, network_options=options
+            space.name, spec.partition(":")[2], seed=seed, network_options=_network_options(space)
         )
     return import_callable(spec, "--objective")

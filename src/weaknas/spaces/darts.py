@@ -26,7 +26,7 @@ import ast
 
 import numpy as np
 
-from weaknas.spaces.pool import PoolSpace
+from weaknas.spaces.pool import PoolSpace, first_occurrences
 
 OPS: tuple[str, ...] = (
     "max_pool_3x3",
@@ -268,8 +268,7 @@ class DartsSpace(PoolSpace):
         rows = np.empty((0, ROW), dtype=np.int8)
         while len(rows) < size:
             draw = np.vstack([rows, sample_rows(size - len(rows), rng, self.distinct_inputs)])
-            _, first = np.unique(draw, axis=0, return_index=True)
-            rows = draw[np.sort(first)]
+            rows = first_occurrences(draw)
         return np.ascontiguousarray(rows)
 
     def to_string(self, index: int) -> str:

@@ -36,7 +36,7 @@ from weaknas.spaces.mobilenetv3_layout import (
     CostTable,
     Layout,
 )
-from weaknas.spaces.pool import PoolSpace
+from weaknas.spaces.pool import PoolSpace, first_occurrences
 
 KS = slice(0, N_BLOCKS)
 E = slice(N_BLOCKS, 2 * N_BLOCKS)
@@ -295,9 +295,7 @@ class MobileNetV3Space(PoolSpace):
             draw = sample_rows(batch, rng, resolutions)
             drawn += batch
             draw = draw[self._valid_rows(draw)]
-            merged = np.vstack([rows, draw])
-            _, first = np.unique(merged, axis=0, return_index=True)
-            rows = merged[np.sort(first)][:size]
+            rows = first_occurrences(np.vstack([rows, draw]))[:size]
             if drawn >= 200 * size and len(rows) < size:
                 raise ValueError(
                     f"mobilenetv3: only {len(rows)} of {drawn} random sub-networks lie within "

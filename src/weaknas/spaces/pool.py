@@ -85,12 +85,13 @@ class PoolSpace(FiniteSpace):
         for attempt in range(tries * count):
             if len(new_rows) == count:
                 break
-            child = self._mutate_row(self.rows[parents[attempt % len(parents)]], rng)
-            key = child.astype(self.rows.dtype).tobytes()
+            parent = self.rows[parents[attempt % len(parents)]]
+            child = self._mutate_row(parent, rng).astype(self.rows.dtype)
+            key = child.tobytes()
             if key in self._index_of or key in keys or not self._valid_rows(child[None])[0]:
                 continue
             keys.add(key)
-            new_rows.append(child.astype(self.rows.dtype))
+            new_rows.append(child)
         return self.add_rows(np.array(new_rows, dtype=self.rows.dtype).reshape(-1, self.width))
 
     def add_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -116,6 +117,12 @@ class PoolSpace(FiniteSpace):
     @property
     def width(self) -> int:
         return self.rows.shape[1]
+
+
+def first_occurrences(rows: np.ndarray) -> np.ndarray:
+    """``rows`` without repeats, each kept where it first occurs (draw order)."""
+    _, first = np.unique(rows, axis=0, return_index=True)
+    return rows[np.sort(first)]
 
 
 def growable_copy(space: FiniteSpace) -> PoolSpace:

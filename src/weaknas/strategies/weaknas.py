@@ -42,6 +42,28 @@ from weaknas.strategies.schedules import TopMSchedule
 LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
 
 
+def check_options(pool_grow: int, explore: float, local: float, acquisition: str) -> None:
+    """``ValueError`` for pool growth, explore or local settings WeakNAS cannot use
+    (shared by ``WeakNAS`` and ``SearchConfig``)."""
+    if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
+        raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
+    if isinstance(explore, bool) or not isinstance(explore, int | float) or not 0 <= explore < 1:
+        raise ValueError(f"explore must be a share in [0, 1), got {explore!r}")
+    if (
+        isinstance(local, bool)
+        or not isinstance(local, int | float)
+        or not 0 <= local < 1
+        or explore + local >= 1
+    ):
+        raise ValueError(
+            f"local (and explore) must be shares with explore + local < 1, got {local!r}"
+        )
+    if (explore or local) and acquisition == "uniform":
+        raise ValueError(
+            "explore and local mix uniform top-M and neighbourhood picks into another acquisition"
+        )
+
+
 class WeakNAS(PredictorStrategy):
     """The WeakNAS strategy (paper defaults for NB201: 10 initial, 10 per step, top-100)."""
 
@@ -61,24 +83,12 @@ class WeakNAS(PredictorStrategy):
         explore: float = 0.0,
         local: float = 0.0,
     ) -> None:
-        if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
-            raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
+        check_options(pool_grow, explore, local, acquisition)
         if pool_grow:
             space = growable_copy(space)
         self.pool_grow = pool_grow
         super().__init__(space, seed, predictor, encoding, target)
         self.acquisition = check_acquisition(acquisition, n_models)
-        if not 0.0 <= explore < 1.0:
-            raise ValueError(f"explore must be a share in [0, 1), got {explore!r}")
-        if not 0.0 <= local < 1.0 or explore + local >= 1.0:
-            raise ValueError(
-                f"local (and explore) must be shares with explore + local < 1, got {local!r}"
-            )
-        if (explore or local) and acquisition == "uniform":
-            raise ValueError(
-                "explore and local mix uniform top-M and neighbourhood picks into another "
-                "acquisition"
-            )
         self.explore = float(explore)
         self.local = float(local)
         self.n_models = n_models

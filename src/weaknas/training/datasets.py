@@ -110,43 +110,54 @@ def _npz(path: Path):
 
 
 def _image_folder(root: Path, side: int):
-    try:
-        from PIL import Image
-    except ImportError as exc:
-        raise ImportError("image folders need Pillow: pip install 'weaknas[supernet]'") from exc
-    classes = sorted(p.name for p in root.iterdir() if p.is_dir())
-    files = [
-        (path, label)
-        for label, name in enumerate(classes)
-        for path in sorted((root / name).iterdir())
-        if path.suffix.lower() in IMAGE_SUFFIXES
-    ]
+    files, labels = image_folder_files(root)
     if not files:
         raise ValueError(
             f"train: {root} holds no CIFAR binary files, .npz or class folders of images"
         )
     images = np.empty((len(files), 3, side, side), dtype=np.float32)
-    for i, (path, _) in enumerate(files):
-        try:
-            with Image.open(path) as image:
-                images[i] = _square(image.convert("RGB"), side)
-        except OSError as exc:
-            raise ValueError(f"train: cannot read image {path} ({exc})") from None
-    return images, np.array([label for _, label in files], dtype=np.int64)
+    for i, path in enumerate(files):
+        images[i] = read_centre_crop(path, side, what="train")
+    return images, labels
 
 
-def _square(image, side: int) -> np.ndarray:
-    """Resize the shorter side to ``side`` and centre-crop: (3, side, side) in [0, 1]."""
-    from PIL import Image
+def image_folder_files(root: Path) -> tuple[list[Path], np.ndarray]:
+    """The images of a folder of class folders and their labels (class = position of the
+    folder name in sorted order, as torchvision's ``ImageFolder``); empty if none."""
+    classes = sorted(p.name for p in root.iterdir() if p.is_dir())
+    found = [
+        (path, label)
+        for label, name in enumerate(classes)
+        for path in sorted((root / name).iterdir())
+        if path.suffix.lower() in IMAGE_SUFFIXES
+    ]
+    return [path for path, _ in found], np.array([label for _, label in found], dtype=np.int64)
 
-    w, h = image.size
-    scale = side / min(w, h)
-    image = image.resize(
-        (max(side, round(w * scale)), max(side, round(h * scale))), Image.Resampling.BILINEAR
-    )
-    w, h = image.size
-    left, top = (w - side) // 2, (h - side) // 2
-    pixels = np.asarray(image.crop((left, top, left + side, top + side)), dtype=np.float32)
+
+def read_centre_crop(
+    path: Path, crop: int, shorter_side: int | None = None, what: str = "train"
+) -> np.ndarray:
+    """One image in RGB, its shorter side resized to ``shorter_side`` (default ``crop``),
+    centre-cropped: (3, crop, crop) in [0, 1]. ``what`` prefixes the error of a bad file."""
+    try:
+        from PIL import Image
+    except ImportError as exc:
+        raise ImportError("reading images needs Pillow: pip install 'weaknas[supernet]'") from exc
+    side = shorter_side or crop
+    try:
+        with Image.open(path) as image:
+            image = image.convert("RGB")
+            w, h = image.size
+            scale = side / min(w, h)
+            image = image.resize(
+                (max(side, round(w * scale)), max(side, round(h * scale))),
+                Image.Resampling.BILINEAR,
+            )
+            w, h = image.size
+            left, top = (w - crop) // 2, (h - crop) // 2
+            pixels = np.asarray(image.crop((left, top, left + crop, top + crop)), dtype=np.float32)
+    except OSError as exc:
+        raise ValueError(f"{what}: cannot read image {path} ({exc})") from None
     return pixels.transpose(2, 0, 1) / 255.0
 
 
