@@ -102,6 +102,15 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "best unseen one-edit neighbours of the 10 best architectures so far (default 0)",
     )
     parser.add_argument(
+        "--shortlist",
+        type=_count(0),
+        default=0,
+        metavar="K",
+        help="with an ensemble (--n-models > 1): the first predictor ranks the whole space, "
+        "the others only its K best unseen architectures, and picks come from those "
+        "(about one ranking's cost instead of N; default 0: all rank the whole space)",
+    )
+    parser.add_argument(
         "--n-models",
         type=_count(1),
         default=None,
@@ -402,6 +411,7 @@ def _config(args: argparse.Namespace, **overrides):
         pool_grow=args.pool_grow,
         explore=args.explore,
         local=args.local,
+        shortlist=args.shortlist,
         preset=args.preset,
     )
     return SearchConfig(**{**settings, **overrides})
@@ -455,6 +465,7 @@ SEARCH_SETTINGS = (
     "pool_grow",
     "explore",
     "local",
+    "shortlist",
     "epochs",
     "workers",
     "timeout",
@@ -542,6 +553,7 @@ STRATEGY_FLAGS = {
     "pool_grow": "--pool-grow",
     "explore": "--explore",
     "local": "--local",
+    "shortlist": "--shortlist",
 }
 OBJECTIVE_FLAGS = (
     "space",

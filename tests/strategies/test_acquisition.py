@@ -107,3 +107,52 @@ def test_local_picks_are_unseen_neighbours_of_the_best_observed(bench):
     assert len(batch) == 10 and set(local) <= near and not set(local) & set(indices)
     with pytest.raises(ValueError, match="explore \\+ local < 1"):
         WeakNAS(bench.space, acquisition="greedy", explore=0.5, local=0.5)
+
+
+class CountingLGBM:
+    """The default predictor, recording how many rows each instance predicts."""
+
+    rows: list[list[int]] = []
+    instances: list = []
+
+    def __init__(self, seed: int) -> None:
+        from weaknas.predictors import make_predictor
+
+        self.model = make_predictor("lgbm", seed)
+        self.predicted: list[int] = []
+        CountingLGBM.rows.append(self.predicted)
+        CountingLGBM.instances.append(self)
+
+    def fit(self, X, y):
+        self.model.fit(X, y)
+        return self
+
+    def predict(self, X):
+        self.predicted.append(len(X))
+        self.latest = self.model.predict(X)
+        return self.latest
+
+
+def test_shortlist_ranks_the_space_once_and_picks_from_the_shortlist(bench):
+    CountingLGBM.rows = []
+    options = dict(acquisition="ts", n_models=4, explore=0.3, local=0.3, shortlist=200)
+    strategy = WeakNAS(bench.space, seed=3, predictor=CountingLGBM, **options)
+    _run(strategy, bench, 30)
+    CountingLGBM.rows, CountingLGBM.instances = [], []
+    batch = strategy.ask()
+    lead, *others = CountingLGBM.rows
+    assert sum(lead) == bench.space.size  # the first member ranks the whole space
+    indices, values = strategy.observations()
+    ranking = CountingLGBM.instances[0].latest
+    unseen = np.setdiff1d(np.arange(bench.space.size), indices)
+    cut = np.sort(ranking[unseen])[-200]  # the 200 best unseen (ties at the cut included)
+    shortlist = set(unseen[ranking[unseen] >= cut].tolist())
+    best = indices[np.argsort(-values, kind="stable")[:10]]
+    near = {n for b in best for n in bench.space.neighbours(int(b))} - set(indices.tolist())
+    for predicted in others:  # the others only the shortlist and the local candidates
+        assert 200 <= sum(predicted) <= 200 + len(near)
+    assert {s.index for s in batch} <= shortlist | near
+    with pytest.raises(ValueError, match="shortlist and pool_grow cannot be combined"):
+        WeakNAS(bench.space, acquisition="ts", n_models=4, shortlist=10, pool_grow=5)
+    with pytest.raises(ValueError, match="shortlist must be a whole number"):
+        WeakNAS(bench.space, acquisition="ts", n_models=4, shortlist=-1)

@@ -7,31 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from weaknas.testing.data import write_cifar10, write_image_folder
 from weaknas.training.datasets import load_images, load_split
-
-
-def write_cifar10(folder, n_per_file=30, files=2):
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    for i in range(1, files + 1):
-        labels = np.arange(n_per_file, dtype=np.uint8) % 10
-        pixels = rng.integers(0, 256, (n_per_file, 3072), dtype=np.uint8)
-        pixels[:, :1024] = labels[:, None] * 25  # the red plane says the class
-        np.hstack([labels[:, None], pixels]).tofile(folder / f"data_batch_{i}.bin")
-    (folder / "test_batch.bin").write_bytes(b"")  # not read
-    return folder
-
-
-def write_image_folder(root, classes=3, per_class=6):
-    from PIL import Image
-
-    rng = np.random.default_rng(1)
-    for c in range(classes):
-        (root / f"class{c}").mkdir(parents=True)
-        for i in range(per_class):
-            pixels = rng.integers(0, 60, (20 + i, 24, 3), dtype=np.uint8) + 90 * c
-            Image.fromarray(pixels.astype(np.uint8)).save(root / f"class{c}" / f"{i}.png")
-    return root
 
 
 def test_cifar10_binary(tmp_path):

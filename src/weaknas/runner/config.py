@@ -101,6 +101,9 @@ class SearchConfig:
     # Share of each weaknas batch taken as the predicted best unseen neighbours of the 10
     # best observed architectures (non-uniform acquisitions).
     local: float = 0.0
+    # With an ensemble: members after the first score only the first's top-K unseen
+    # architectures (plus the local candidates); picks come from that shortlist.
+    shortlist: int = 0
     # A named protocol (PRESETS): fills every setting left at its default (for the
     # preset's strategy; another strategy keeps its own defaults).
     preset: str | None = None
@@ -135,10 +138,13 @@ class SearchConfig:
                 f"unknown predictor {self.predictor!r}; expected one of {sorted(PREDICTORS)}"
             )
         if self.strategy == "weaknas":
-            check_options(self.pool_grow, self.explore, self.local, self.acquisition)
-        elif self.pool_grow or self.explore or self.local:
+            check_options(
+                self.pool_grow, self.explore, self.local, self.acquisition, self.shortlist
+            )
+        elif self.pool_grow or self.explore or self.local or self.shortlist:
             raise ValueError(
-                f"pool growth, explore and local are weaknas options, not {self.strategy}'s"
+                "pool growth, explore, local and shortlist are weaknas options, "
+                f"not {self.strategy}'s"
             )
         for name in ("budget", "n_init", "batch_size", "n_models"):
             value = getattr(self, name)
@@ -199,6 +205,7 @@ class SearchConfig:
             "pool_grow": self.pool_grow,
             "explore": self.explore,
             "local": self.local,
+            "shortlist": self.shortlist,
         }
         accepted = strategy_parameters(self.strategy)
         return {name: value for name, value in offered.items() if name in accepted}
@@ -222,6 +229,7 @@ class SearchConfig:
         grow = f", pool +{self.pool_grow}/step" if self.pool_grow else ""
         explore = f", explore {self.explore:g}" if self.explore else ""
         explore += f", local {self.local:g}" if self.local else ""
+        explore += f", shortlist {self.shortlist}" if self.shortlist else ""
         details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{explore}{grow}"
         return f"weaknas[{details}]"
 

@@ -12,6 +12,11 @@ mixes the two: that share of each batch is drawn uniformly from the predicted to
 rest taken by the acquisition; ``local`` takes that share as the predicted best unseen
 one-edit neighbours of the 10 best architectures observed (BANANAS's candidates).
 
+Shortlist (``shortlist=K``, ensembles only): the first member ranks the whole space, the
+others only its K best unseen architectures (plus the local candidates), and every pick
+is made from that shortlist. An ensemble then costs about one whole-space ranking, not
+``n_models``; on large spaces (NB101) that is most of a run's time.
+
 Pool growth (``pool_grow=K``, for spaces searched over a candidate pool): each
 iteration adds up to K unseen one-edit mutations of the predicted best architectures to
 the pool before choosing, so the search can move beyond the random pool it started
@@ -42,9 +47,15 @@ from weaknas.strategies.schedules import TopMSchedule
 LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
 
 
-def check_options(pool_grow: int, explore: float, local: float, acquisition: str) -> None:
-    """``ValueError`` for pool growth, explore or local settings WeakNAS cannot use
-    (shared by ``WeakNAS`` and ``SearchConfig``)."""
+def check_options(
+    pool_grow: int, explore: float, local: float, acquisition: str, shortlist: int = 0
+) -> None:
+    """``ValueError`` for pool growth, explore, local or shortlist settings WeakNAS cannot
+    use (shared by ``WeakNAS`` and ``SearchConfig``)."""
+    if isinstance(shortlist, bool) or not isinstance(shortlist, int) or shortlist < 0:
+        raise ValueError(f"shortlist must be a whole number >= 0, got {shortlist!r}")
+    if shortlist and pool_grow:
+        raise ValueError("shortlist and pool_grow cannot be combined")
     if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
         raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
     if isinstance(explore, bool) or not isinstance(explore, int | float) or not 0 <= explore < 1:
@@ -82,8 +93,9 @@ class WeakNAS(PredictorStrategy):
         pool_grow: int = 0,
         explore: float = 0.0,
         local: float = 0.0,
+        shortlist: int = 0,
     ) -> None:
-        check_options(pool_grow, explore, local, acquisition)
+        check_options(pool_grow, explore, local, acquisition, shortlist)
         if pool_grow:
             space = growable_copy(space)
         self.pool_grow = pool_grow
@@ -91,6 +103,7 @@ class WeakNAS(PredictorStrategy):
         self.acquisition = check_acquisition(acquisition, n_models)
         self.explore = float(explore)
         self.local = float(local)
+        self.shortlist = shortlist
         self.n_models = n_models
         if n_init < 1 or batch_size < 1:
             raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
@@ -115,19 +128,25 @@ class WeakNAS(PredictorStrategy):
         started = time.perf_counter()
         models = self._fit_models(features[indices], labels)
         fitted = time.perf_counter()
-        # Scoring the whole space (evaluated cells too) avoids copying the candidate rows,
-        # which costs more than the few extra predictions on large spaces.
-        predictions = [predict_in_chunks(model, features) for model in models]
-        if self.pool_grow:
-            predictions = self._grow_pool(models, predictions, count)
-        candidates = self.unseen_indices()
-        mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
-        self.latest_scores = mean
-        scores = mean[candidates]
+        if self.shortlist and len(models) > 1:
+            candidates, predictions = self._rank_shortlist(models, indices, values)
+            scores = np.mean(predictions, axis=0)
+            self.latest_scores[candidates] = scores
+        else:
+            # Scoring the whole space (evaluated cells too) avoids copying the candidate
+            # rows, which costs more than the few extra predictions on large spaces.
+            predictions = [predict_in_chunks(model, features) for model in models]
+            if self.pool_grow:
+                predictions = self._grow_pool(models, predictions, count)
+            candidates = self.unseen_indices()
+            mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
+            self.latest_scores = mean
+            predictions = [p[candidates] for p in predictions] if len(models) > 1 else None
+            scores = mean[candidates]
         if self.acquisition == "uniform":
             chosen = self._uniform_from_top_m(scores, count, len(indices))
         else:
-            spread = np.std(predictions, axis=0)[candidates] if len(models) > 1 else None
+            spread = np.std(predictions, axis=0) if len(models) > 1 else None
             n_explore = round(count * self.explore)
             n_local = round(count * self.local)
             chosen = self._best_by_acquisition(
@@ -146,14 +165,32 @@ class WeakNAS(PredictorStrategy):
         self.n_fits += len(models)
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
 
-    def _near_the_best(self, indices, values, candidates, taken) -> np.ndarray:
-        """Candidate positions one edit from the ``LOCAL_PARENTS`` best observed."""
+    def _rank_shortlist(self, models, indices, values) -> tuple[np.ndarray, np.ndarray]:
+        """The shortlist (sorted unseen indices) and every member's predictions for it;
+        ``latest_scores`` is the first member's whole-space ranking."""
+        lead = predict_in_chunks(models[0], self.features)
+        self.latest_scores = lead.copy()
+        unseen = self.unseen_indices()
+        rows = unseen[top_k(lead[unseen], self.shortlist, self.rng)]
+        if self.local:
+            rows = np.union1d(rows, self._unseen_neighbours(indices, values))
+        rows = np.sort(rows)
+        others = [model.predict(self.features[rows]) for model in models[1:]]
+        return rows, np.array([lead[rows], *others])
+
+    def _unseen_neighbours(self, indices, values) -> np.ndarray:
+        """Unseen architectures one edit from the ``LOCAL_PARENTS`` best observed."""
         parents = indices[np.argsort(-values, kind="stable")[:LOCAL_PARENTS]]
         near = np.unique([n for p in parents for n in self.space.neighbours(int(p))])
+        return near[~self._seen[near]] if len(near) else near.astype(np.int64)
+
+    def _near_the_best(self, indices, values, candidates, taken) -> np.ndarray:
+        """Candidate positions one edit from the ``LOCAL_PARENTS`` best observed."""
+        near = self._unseen_neighbours(indices, values)
         positions = np.searchsorted(candidates, near)
         inside = positions < len(candidates)
         positions, near = positions[inside], near[inside]
-        positions = positions[candidates[positions] == near]  # the unseen neighbours
+        positions = positions[candidates[positions] == near]
         return np.setdiff1d(positions, taken)
 
     def _grow_pool(self, models, predictions: list[np.ndarray], count: int) -> list[np.ndarray]:
