@@ -37,6 +37,21 @@ The ``--local 0.3`` variants (with and without ``--explore 0.3``) ran the same w
 0-99 (``results/i14l/greedy_local_0.3`` and ``greedy_explore_0.3_local_0.3``; on
 NB-Graph's pubmed, arxiv and proteins ``results/i14l/g_...``).
 
+Round 2 (after the first candidate lost to BANANAS-like on pubmed): variants mixing more
+neighbourhood picks and an ensemble were screened on NB-Graph pubmed seeds 0-29 (so
+pubmed seeds 0-99 are no longer untouched; pubmed is confirmed on seeds 100-199), the
+survivor run on NB201 seeds 0-99 and NB-Graph seeds 0-99, then confirmed on seeds
+100-199 of both with the baselines. ``R=results/i14r2``, ``E="--acquisition ts --n-models
+5 --explore 0.3 --local 0.6"``, ``G`` = pubmed,arxiv,proteins::
+
+    weaknas study --benchmarks nbgraph-pubmed --seeds 30 $D $VARIANT --out $R/g_...
+    weaknas study --benchmarks $B --seeds 100 $D $E [--shortlist 1000] --out $R/n_...
+    weaknas study --benchmarks $G --seeds 100 $D $E --shortlist 1000 --out $R/g_ts5_e3l6_s1000
+    weaknas study --benchmarks $B $C $E --shortlist 1000 --out $R/c_ts5_e3l6_s1000
+    weaknas study --benchmarks $G $C $E --shortlist 1000 --out $R/cg_ts5_e3l6_s1000
+    weaknas study --benchmarks $G $C --strategies weaknas,bananas --out $R/cg_baselines
+    weaknas study --benchmarks $G $C --acquisition greedy --explore 0.3 --out $R/cg_greedy_e3
+
 then ``python benchmarks/default_selection.py > benchmarks/results/default_selection.md``.
 """
 
@@ -112,6 +127,61 @@ def generalization(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     return tables
 
 
+# Round 2: folder under results/i14r2 -> label
+SCREEN = {
+    "g_e3l6": "greedy, explore 0.3, local 0.6",
+    "g_e1l6": "greedy, explore 0.1, local 0.6",
+    "g_g5_e3l6": "greedy x5, explore 0.3, local 0.6",
+    "g_ts3_e3l6": "ts x3, explore 0.3, local 0.6",
+    "g_ts_e3l3": "ts x5, explore 0.3, local 0.3",
+    "g_ts_e3l6": "ts x5, explore 0.3, local 0.6",
+}
+CANDIDATE = "ts x5, explore 0.3, local 0.6, shortlist 1000"
+
+
+def _study(folder: Path, benchmark: str, method: str = "weaknas") -> pd.DataFrame:
+    return seeds(folder / benchmark / method / "seeds.csv")
+
+
+def screen(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
+    """Pubmed seeds 0-29: the round-2 variants against round 1 and the baselines."""
+    tables = {label: _study(results / "i14r2" / name, benchmark) for name, label in SCREEN.items()}
+    first30 = generalization(results, benchmark)
+    tables.update({label: t[t["seed"] < 30] for label, t in first30.items()})
+    return tables
+
+
+def selection_round2(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
+    r2 = results / "i14r2"
+    tables = {CANDIDATE: _study(r2 / "n_ts5_e3l6_s1000", benchmark)}
+    tables["ts x5, explore 0.3, local 0.6 (no shortlist)"] = _study(r2 / "n_ts_e3l6", benchmark)
+    first = selection(results, benchmark)
+    for label in ("greedy, explore 0.3", "weaknas default (uniform top-100)", "BANANAS-like"):
+        tables[label] = first[label]
+    return tables
+
+
+def generalization_round2(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
+    tables = {CANDIDATE: _study(results / "i14r2" / "g_ts5_e3l6_s1000", benchmark)}
+    tables.update(generalization(results, benchmark))
+    return tables
+
+
+def confirmation_round2(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
+    r2 = results / "i14r2"
+    if benchmark.startswith("nb201"):
+        tables = {CANDIDATE: _study(r2 / "c_ts5_e3l6_s1000", benchmark)}
+        for label, table in confirmation(results, benchmark).items():
+            tables[label.replace(" (chosen)", " (round 1)")] = table
+        return tables
+    return {
+        CANDIDATE: _study(r2 / "cg_ts5_e3l6_s1000", benchmark),
+        "greedy, explore 0.3 (round 1)": _study(r2 / "cg_greedy_e3", benchmark),
+        LABELS["weaknas"]: _study(r2 / "cg_baselines", benchmark),
+        LABELS["bananas"]: _study(r2 / "cg_baselines", benchmark, "bananas"),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", default="results", help="the studies' parent folder")
@@ -122,6 +192,10 @@ def main() -> None:
         ("Selection, seeds 0-99", selection, BENCHMARKS),
         ("Confirmation, seeds 100-199", confirmation, BENCHMARKS),
         ("Generalization, NAS-Bench-Graph, seeds 0-99", generalization, NBGRAPH),
+        ("Round 2 screen, seeds 0-29", screen, ("nbgraph-pubmed",)),
+        ("Round 2 selection, seeds 0-99", selection_round2, BENCHMARKS),
+        ("Round 2 on NAS-Bench-Graph, seeds 0-99", generalization_round2, NBGRAPH[1:]),
+        ("Round 2 confirmation, seeds 100-199", confirmation_round2, BENCHMARKS + NBGRAPH[1:]),
     ):
         for benchmark in benchmarks:
             print(f"## {title}: {benchmark}\n")

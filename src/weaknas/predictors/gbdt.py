@@ -62,7 +62,10 @@ class LGBMPredictor(WeakPredictor):
             "verbosity": -1,
         }
         data = lgb.Dataset(X, label=y, params={"verbosity": -1, "min_data_in_bin": 1})
-        self.booster_ = lgb.train(params, data, num_boost_round=self.n_estimators)
+        # keep_training_booster: skips a text round trip of the model (same predictions)
+        self.booster_ = lgb.train(
+            params, data, num_boost_round=self.n_estimators, keep_training_booster=True
+        )
         self._tables: TreeTables | None | bool = False  # compiled on first large predict
         return self
 
