@@ -762,7 +762,7 @@ def _objective_search(args: argparse.Namespace, given: set[str]) -> int:
         if quiet:
             return
         result = f"value {outcome.value:9.4g}" if outcome.ok else f"FAILED {outcome.error}"
-        seconds = outcome.info.get("train_seconds", outcome.seconds)  # not time queued
+        seconds = outcome.info.get("seconds", outcome.seconds)  # its own: not time queued
         print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}")
 
     settings = {

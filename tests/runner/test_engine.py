@@ -171,3 +171,16 @@ def test_every_search_writes_the_same_documented_summary_keys(tmp_path, nb201_cs
     assert own["benchmark"] is None and own["queries_to_optimum"] is None
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert all(f"`{key}`" in readme for key in SUMMARY_KEYS)
+
+
+def _reporting(config: dict) -> dict:
+    return {"value": quadratic(config), "seconds": 0.5, "device": "cpu", "parameters": 7}
+
+
+def test_an_evaluators_own_seconds_device_and_parameters_are_recorded(tmp_path):
+    result = search(_reporting, toy_space(), budget=12, seed=0, out_dir=tmp_path)
+    saved = pd.read_parquet(tmp_path / "evaluations.parquet")
+    assert (saved["seconds"] == 0.5).all() and (saved["device"] == "cpu").all()
+    assert (saved["parameters"] == 7).all() and saved["value"].dtype.kind == "f"
+    resumed = search(_reporting, toy_space(), budget=12, seed=0, out_dir=tmp_path, resume=True)
+    pd.testing.assert_frame_equal(resumed.evaluations, result.evaluations)

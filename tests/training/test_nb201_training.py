@@ -26,6 +26,7 @@ def test_network_follows_the_benchmark_skeleton():
 def test_digits_training_learns_and_is_deterministic():
     objective = DigitsObjective(epochs=2, seed=3)
     first = objective(CONV)
-    assert first == {**objective(CONV), "train_seconds": first["train_seconds"]}
+    assert first == {**objective(CONV), "seconds": first["seconds"]}
+    assert first["device"] == "cpu" and first["parameters"] > 0
     assert first["value"] > 50  # 10 classes: chance is 10%
     assert objective(EMPTY)["value"] < 20  # a cell that passes nothing learns nothing

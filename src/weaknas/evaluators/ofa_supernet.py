@@ -262,6 +262,8 @@ class SupernetObjective:
         return {
             "value": 100.0 * correct / len(files),
             "seconds": time.perf_counter() - started,
+            "device": str(self.device),
+            "parameters": float(sum(p.numel() for p in network.parameters())),
             "eval_images": len(files),
         }
 

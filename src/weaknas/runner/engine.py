@@ -83,10 +83,13 @@ class Outcome:
 
 
 def _outcome(result, seconds: float) -> Outcome:
-    """What the objective returned: a number, or a mapping with ``value`` and extras."""
+    """What the objective returned: a number, or a mapping with ``value`` and extras
+    (numbers and strings are kept: an evaluator's own seconds, device, parameters)."""
     info = {}
     if isinstance(result, Mapping):
-        info = {k: v for k, v in result.items() if k != "value" and isinstance(v, int | float)}
+        info = {
+            k: v for k, v in result.items() if k != "value" and isinstance(v, int | float | str)
+        }
         if "value" not in result:
             return Outcome(
                 None, f"objective returned a mapping without 'value': {result!r}", seconds
@@ -334,7 +337,8 @@ class Search:
         table = pd.DataFrame(rows)
         for column in table.columns.difference(["arch", "status", "error"]):
             # values logged as JSON null come back as None: keep numeric columns numeric
-            table[column] = pd.to_numeric(table[column])
+            if not table[column].map(lambda v: isinstance(v, str)).any():
+                table[column] = pd.to_numeric(table[column])
         return table
 
     def best(self) -> tuple[int, float] | None:

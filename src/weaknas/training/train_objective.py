@@ -174,7 +174,7 @@ class TrainObjective:
                 correct += int((predicted == y_val[start : start + EVAL_BATCH]).sum())
         return {
             "value": 100.0 * correct / len(x_val),
-            "train_seconds": time.perf_counter() - started,
+            "seconds": time.perf_counter() - started,
             "parameters": float(sum(p.numel() for p in net.parameters())),
             "device": device,
         }
