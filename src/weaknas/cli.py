@@ -140,10 +140,12 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "--preset",
         default=None,
         choices=PRESETS,
-        help="a named protocol filling the settings you leave at their defaults: "
-        "ofa-paper (the paper's ImageNet search of OFA's MobileNetV3 space: --space "
-        "mobilenetv3 --width 1.2 --resolution 224 --flops 550:600 --pool 10000, "
-        "--n-init 100 --batch-size 100 --top-m 1000, a GBDT fitted to values)",
+        help="a named protocol filling the settings you leave at their defaults: paper "
+        "(the paper's tabular protocol: uniform from the predicted top-100, a predictor "
+        "fitted to values, the paper's encodings); ofa-paper (the paper's ImageNet "
+        "search of OFA's MobileNetV3 space: --space mobilenetv3 --width 1.2 "
+        "--resolution 224 --flops 550:600 --pool 10000, --n-init 100 "
+        "--batch-size 100 --top-m 1000, a GBDT fitted to values)",
     )
     parser.add_argument(
         "--pool-grow",

@@ -112,6 +112,27 @@ def test_protocol_defaults_depend_on_the_benchmark():
         SearchConfig(target="quantile")
 
 
+def test_the_paper_preset_is_the_papers_tabular_protocol(csv_bench, capsys):
+    nb201 = SearchConfig(benchmark="nb201-cifar10", preset="paper", acquisition="greedy")
+    assert (nb201.encoding, nb201.target, nb201.top_m, nb201.n_init) == (
+        "onehot",
+        "value",
+        "100",
+        10,
+    )
+    assert nb201.acquisition == "greedy"  # a given setting wins over the preset
+    nb101 = SearchConfig(benchmark="nb101", preset="paper")
+    assert (nb101.encoding, nb101.n_init, nb101.batch_size) == ("adjacency", 100, 10)
+    assert SearchConfig(benchmark="nbgraph-cora", preset="paper").encoding == "onehot"
+    assert SearchConfig(benchmark=None, space="darts", preset="paper").encoding is None
+    assert SearchConfig(strategy="bananas", preset="paper").target == "rank"  # not its preset
+    strategy = nb201.build_strategy(csv_bench.space, seed=0)
+    assert strategy.encoding == "onehot" and strategy.target == "value"
+    from weaknas.cli import main
+
+    assert main(["search", "--preset", "paper", "--budget", "30", "--quiet"]) == 0
+
+
 def test_bad_settings_are_named():
     with pytest.raises(ValueError, match="budget"):
         SearchConfig(budget=0)
