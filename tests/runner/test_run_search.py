@@ -112,7 +112,7 @@ def test_protocol_defaults_depend_on_the_benchmark():
         SearchConfig(target="quantile")
 
 
-def test_the_paper_preset_is_the_papers_tabular_protocol(csv_bench, capsys):
+def test_the_paper_preset_is_the_papers_tabular_protocol(csv_bench, tmp_path):
     nb201 = SearchConfig(benchmark="nb201-cifar10", preset="paper", acquisition="greedy")
     assert (nb201.encoding, nb201.target, nb201.top_m, nb201.n_init) == (
         "onehot",
@@ -130,7 +130,10 @@ def test_the_paper_preset_is_the_papers_tabular_protocol(csv_bench, capsys):
     assert strategy.encoding == "onehot" and strategy.target == "value"
     from weaknas.cli import main
 
-    assert main(["search", "--preset", "paper", "--budget", "30", "--quiet"]) == 0
+    out = str(tmp_path / "paper")
+    assert main(["search", "--preset", "paper", "--budget", "30", "--quiet", "--out", out]) == 0
+    summary = json.loads((tmp_path / "paper" / "summary.json").read_text())
+    assert summary["settings"]["options"]["encoding"] == "onehot"
 
 
 def test_bad_settings_are_named():
