@@ -128,8 +128,11 @@ class WeakNAS(PredictorStrategy):
         started = time.perf_counter()
         models = self._fit_models(features[indices], labels)
         fitted = time.perf_counter()
+        near = None  # the unseen neighbours of the best observed, once computed
         if self.shortlist and len(models) > 1:
-            candidates, predictions = self._rank_shortlist(models, indices, values)
+            if self.local:  # shortlisted too
+                near = self._unseen_neighbours(indices, values)
+            candidates, predictions = self._rank_shortlist(models, near)
             scores = np.mean(predictions, axis=0)
             self.latest_scores[candidates] = scores
         else:
@@ -153,8 +156,10 @@ class WeakNAS(PredictorStrategy):
                 scores, spread, labels.max(), count - n_explore - n_local
             )
             if n_local:  # the predicted best one-edit neighbours of the best observed
-                near = self._near_the_best(indices, values, candidates, chosen)
-                chosen = np.concatenate([chosen, near[top_k(scores[near], n_local, self.rng)]])
+                if near is None:  # after any pool growth: neighbours in the grown pool
+                    near = self._unseen_neighbours(indices, values)
+                local = self._positions_of(near, candidates, chosen)
+                chosen = np.concatenate([chosen, local[top_k(scores[local], n_local, self.rng)]])
                 n_explore = count - len(chosen)  # too few neighbours: explore instead
             if n_explore:  # the rest uniformly from the predicted top-M, as the paper's
                 others = np.setdiff1d(np.arange(len(scores)), chosen)
@@ -165,16 +170,14 @@ class WeakNAS(PredictorStrategy):
         self.n_fits += len(models)
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
 
-    def _rank_shortlist(self, models, indices, values) -> tuple[np.ndarray, np.ndarray]:
-        """The shortlist (sorted unseen indices) and every member's predictions for it;
-        ``latest_scores`` is the first member's whole-space ranking."""
+    def _rank_shortlist(self, models, near) -> tuple[np.ndarray, np.ndarray]:
+        """The shortlist (sorted unseen indices, plus ``near`` if given) and every
+        member's predictions for it; ``latest_scores`` is the first member's ranking."""
         lead = predict_in_chunks(models[0], self.features)
-        self.latest_scores = lead.copy()
+        self.latest_scores = lead  # the caller writes the ensemble's mean over the shortlist
         unseen = self.unseen_indices()
         rows = unseen[top_k(lead[unseen], self.shortlist, self.rng)]
-        if self.local:
-            rows = np.union1d(rows, self._unseen_neighbours(indices, values))
-        rows = np.sort(rows)
+        rows = np.sort(rows) if near is None else np.union1d(rows, near)
         others = [model.predict(self.features[rows]) for model in models[1:]]
         return rows, np.array([lead[rows], *others])
 
@@ -184,9 +187,9 @@ class WeakNAS(PredictorStrategy):
         near = np.unique([n for p in parents for n in self.space.neighbours(int(p))])
         return near[~self._seen[near]] if len(near) else near.astype(np.int64)
 
-    def _near_the_best(self, indices, values, candidates, taken) -> np.ndarray:
-        """Candidate positions one edit from the ``LOCAL_PARENTS`` best observed."""
-        near = self._unseen_neighbours(indices, values)
+    @staticmethod
+    def _positions_of(near: np.ndarray, candidates: np.ndarray, taken) -> np.ndarray:
+        """Positions in ``candidates`` (sorted) of the ``near`` architectures not taken."""
         positions = np.searchsorted(candidates, near)
         inside = positions < len(candidates)
         positions, near = positions[inside], near[inside]
