@@ -130,15 +130,14 @@ class TreeTables:
         left = [int(c) for c in fields["left_child"].split()]
         right = [int(c) for c in fields["right_child"].split()]
         conditions: list[tuple[int, float]] = []
-        bits = []
+        bit_of: dict[int, int] = {}  # internal node -> its condition's bit
         for node in _preorder(left, right):  # the condition order of the JSON walk
             key = (features[node], thresholds[node])
             if key not in conditions:
                 conditions.append(key)
-            bits.append((node, conditions.index(key)))
+            bit_of[node] = conditions.index(key)
         if len(conditions) > cls.MAX_CONDITIONS:
             return None
-        bit_of = dict(bits)
         table = np.empty(2 ** len(conditions))
         for pattern in range(len(table)):  # at most 4,096 short walks, usually 64
             node = 0
