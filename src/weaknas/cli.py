@@ -111,6 +111,15 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "(about one ranking's cost instead of N; default 0: all rank the whole space)",
     )
     parser.add_argument(
+        "--stall",
+        type=_count(0),
+        default=0,
+        metavar="K",
+        help="with --acquisition greedy/ei/ucb/ts: after K iterations without a new best, "
+        "draw whole batches uniformly from the predicted top-M until the best improves "
+        "(default 0: never)",
+    )
+    parser.add_argument(
         "--n-models",
         type=_count(1),
         default=None,
@@ -414,6 +423,7 @@ def _config(args: argparse.Namespace, **overrides):
         explore=args.explore,
         local=args.local,
         shortlist=args.shortlist,
+        stall=args.stall,
         preset=args.preset,
     )
     return SearchConfig(**{**settings, **overrides})
@@ -468,6 +478,7 @@ SEARCH_SETTINGS = (
     "explore",
     "local",
     "shortlist",
+    "stall",
     "epochs",
     "workers",
     "timeout",
@@ -556,6 +567,7 @@ STRATEGY_FLAGS = {
     "explore": "--explore",
     "local": "--local",
     "shortlist": "--shortlist",
+    "stall": "--stall",
 }
 OBJECTIVE_FLAGS = (
     "space",

@@ -156,3 +156,31 @@ def test_shortlist_ranks_the_space_once_and_picks_from_the_shortlist(bench):
         WeakNAS(bench.space, acquisition="ts", n_models=4, shortlist=10, pool_grow=5)
     with pytest.raises(ValueError, match="shortlist must be a whole number"):
         WeakNAS(bench.space, acquisition="ts", n_models=4, shortlist=-1)
+
+
+def test_stall_switches_greedy_to_uniform_top_m_until_the_best_improves(bench):
+    strategy = WeakNAS(bench.space, seed=4, acquisition="greedy", stall=2, top_m=500)
+    _run(strategy, bench, 20)  # 10 initial, one greedy batch
+    best = max(strategy.observations()[1])
+
+    def unseen_scores():
+        scores = strategy.latest_scores.copy()
+        scores[strategy._seen] = -np.inf  # evaluated, or proposed in the batch
+        return scores
+
+    for _ in range(2):  # two batches that never beat the best: the escape takes over
+        for s in strategy.ask():
+            strategy.tell(s.index, best - 1.0)
+    assert strategy._stalled(strategy.observations()[1])
+    batch = strategy.ask()
+    predicted = np.array([s.predicted for s in batch])
+    assert predicted.min() >= np.sort(unseen_scores())[-500]  # from the predicted top-M,
+    assert predicted.min() < unseen_scores().max()  # not greedy's best 10
+    for s in batch:  # a new best ends the escape: greedy again
+        strategy.tell(s.index, best + 1.0)
+    batch = strategy.ask()
+    assert min(s.predicted for s in batch) >= unseen_scores().max()
+    with pytest.raises(ValueError, match="uniform acquisition has nothing to switch"):
+        WeakNAS(bench.space, stall=3)
+    with pytest.raises(ValueError, match="stall must be a whole number"):
+        WeakNAS(bench.space, acquisition="greedy", stall=-1)

@@ -120,6 +120,9 @@ class SearchConfig:
     # With an ensemble: members after the first score only the first's top-K unseen
     # architectures (plus the local candidates); picks come from that shortlist.
     shortlist: int = 0
+    # Non-uniform acquisitions: after this many iterations without a new best, batches
+    # are drawn uniformly from the predicted top-M until the best improves (0: never).
+    stall: int = 0
     # A named protocol (PRESETS): fills every setting left at its default (for the
     # preset's strategy; another strategy keeps its own defaults).
     preset: str | None = None
@@ -158,11 +161,16 @@ class SearchConfig:
             )
         if self.strategy == "weaknas":
             check_options(
-                self.pool_grow, self.explore, self.local, self.acquisition, self.shortlist
+                self.pool_grow,
+                self.explore,
+                self.local,
+                self.acquisition,
+                self.shortlist,
+                self.stall,
             )
-        elif self.pool_grow or self.explore or self.local or self.shortlist:
+        elif self.pool_grow or self.explore or self.local or self.shortlist or self.stall:
             raise ValueError(
-                "pool growth, explore, local and shortlist are weaknas options, "
+                "pool growth, explore, local, shortlist and stall are weaknas options, "
                 f"not {self.strategy}'s"
             )
         for name in ("budget", "n_init", "batch_size", "n_models"):
@@ -225,6 +233,7 @@ class SearchConfig:
             "explore": self.explore,
             "local": self.local,
             "shortlist": self.shortlist,
+            "stall": self.stall,
         }
         accepted = strategy_parameters(self.strategy)
         return {name: value for name, value in offered.items() if name in accepted}
@@ -249,6 +258,7 @@ class SearchConfig:
         explore = f", explore {self.explore:g}" if self.explore else ""
         explore += f", local {self.local:g}" if self.local else ""
         explore += f", shortlist {self.shortlist}" if self.shortlist else ""
+        explore += f", stall {self.stall}" if self.stall else ""
         details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{explore}{grow}"
         return f"weaknas[{details}]"
 

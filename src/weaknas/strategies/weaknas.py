@@ -12,6 +12,12 @@ mixes the two: that share of each batch is drawn uniformly from the predicted to
 rest taken by the acquisition; ``local`` takes that share as the predicted best unseen
 one-edit neighbours of the 10 best architectures observed (BANANAS's candidates).
 
+Stall escape (``stall=K``, non-uniform acquisitions): once K iterations in a row have
+not raised the best observed value, whole batches are drawn uniformly from the
+predicted top-M (the paper's acquisition) until one does. Exploitation finds a
+near-optimum fast, but then keeps proposing around it; the paper's broad sampling of
+the predicted top region is what finds an isolated optimum (NB101's).
+
 Shortlist (``shortlist=K``, ensembles only): the first member ranks the whole space, the
 others only its K best unseen architectures (plus the local candidates), and every pick
 is made from that shortlist. An ensemble then costs about one whole-space ranking, not
@@ -48,10 +54,22 @@ LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed archite
 
 
 def check_options(
-    pool_grow: int, explore: float, local: float, acquisition: str, shortlist: int = 0
+    pool_grow: int,
+    explore: float,
+    local: float,
+    acquisition: str,
+    shortlist: int = 0,
+    stall: int = 0,
 ) -> None:
-    """``ValueError`` for pool growth, explore, local or shortlist settings WeakNAS cannot
-    use (shared by ``WeakNAS`` and ``SearchConfig``)."""
+    """``ValueError`` for pool growth, explore, local, shortlist or stall settings WeakNAS
+    cannot use (shared by ``WeakNAS`` and ``SearchConfig``)."""
+    if isinstance(stall, bool) or not isinstance(stall, int) or stall < 0:
+        raise ValueError(f"stall must be a whole number of iterations >= 0, got {stall!r}")
+    if stall and acquisition == "uniform":
+        raise ValueError(
+            "stall switches another acquisition to uniform top-M picks; "
+            "the uniform acquisition has nothing to switch"
+        )
     if isinstance(shortlist, bool) or not isinstance(shortlist, int) or shortlist < 0:
         raise ValueError(f"shortlist must be a whole number >= 0, got {shortlist!r}")
     if shortlist and pool_grow:
@@ -94,8 +112,9 @@ class WeakNAS(PredictorStrategy):
         explore: float = 0.0,
         local: float = 0.0,
         shortlist: int = 0,
+        stall: int = 0,
     ) -> None:
-        check_options(pool_grow, explore, local, acquisition, shortlist)
+        check_options(pool_grow, explore, local, acquisition, shortlist, stall)
         if pool_grow:
             space = growable_copy(space)
         self.pool_grow = pool_grow
@@ -104,6 +123,7 @@ class WeakNAS(PredictorStrategy):
         self.explore = float(explore)
         self.local = float(local)
         self.shortlist = shortlist
+        self.stall = stall
         self.n_models = n_models
         if n_init < 1 or batch_size < 1:
             raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
@@ -146,7 +166,7 @@ class WeakNAS(PredictorStrategy):
             self.latest_scores = mean
             predictions = [p[candidates] for p in predictions] if len(models) > 1 else None
             scores = mean[candidates]
-        if self.acquisition == "uniform":
+        if self.acquisition == "uniform" or self._stalled(values):
             chosen = self._uniform_from_top_m(scores, count, len(indices))
         else:
             spread = np.std(predictions, axis=0) if len(models) > 1 else None
@@ -169,6 +189,11 @@ class WeakNAS(PredictorStrategy):
         self.rank_seconds += time.perf_counter() - fitted
         self.n_fits += len(models)
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
+
+    def _stalled(self, values: np.ndarray) -> bool:
+        """True once ``stall`` iterations' worth of queries have not raised the best."""
+        since_best = len(values) - 1 - int(np.argmax(values))  # first reach of the max
+        return bool(self.stall) and since_best >= self.stall * self.batch_size
 
     def _rank_shortlist(self, models, near) -> tuple[np.ndarray, np.ndarray]:
         """The shortlist (sorted unseen indices, plus ``near`` if given) and every
