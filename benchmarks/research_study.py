@@ -28,9 +28,10 @@ from weaknas.study.figures import build_report
 
 DATASETS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16")
 SUITES: dict[str, dict[str, dict]] = {
-    # WeakNAS (defaults) and every baseline
+    # WeakNAS (defaults), the paper's protocol and every baseline
     "methods": {
         "weaknas": {"strategy": "weaknas"},
+        "paper": {"strategy": "weaknas", "preset": "paper"},
         "random": {"strategy": "random"},
         "evolution": {"strategy": "evolution"},
         "local-search": {"strategy": "local-search"},
@@ -38,17 +39,19 @@ SUITES: dict[str, dict[str, dict]] = {
         "single-predictor": {"strategy": "single-predictor"},
         "tpe": {"strategy": "tpe"},
     },
-    # WeakNAS variants: predictors, ensembles and acquisitions, top-M schedule
+    # WeakNAS variants of the paper's uniform picks (the default before issue 14, the
+    # reference row "weaknas" here): predictors, ensembles, acquisitions, top-M schedule
     "variants": {
-        "weaknas": {"strategy": "weaknas"},
-        "xgb": {"strategy": "weaknas", "predictor": "xgb"},
-        "rf": {"strategy": "weaknas", "predictor": "rf"},
+        "weaknas": {"strategy": "weaknas", "acquisition": "uniform"},
+        "xgb": {"strategy": "weaknas", "predictor": "xgb", "acquisition": "uniform"},
+        "rf": {"strategy": "weaknas", "predictor": "rf", "acquisition": "uniform"},
         "greedy": {"strategy": "weaknas", "acquisition": "greedy"},
-        "ensemble5": {"strategy": "weaknas", "n_models": 5},
+        "ensemble5": {"strategy": "weaknas", "n_models": 5, "acquisition": "uniform"},
         "ei": {"strategy": "weaknas", "acquisition": "ei"},
         "ucb": {"strategy": "weaknas", "acquisition": "ucb"},
         "ts": {"strategy": "weaknas", "acquisition": "ts"},
-        "topm-decay": {"strategy": "weaknas", "top_m": "100:10"},
+        "topm-decay": {"strategy": "weaknas", "top_m": "100:10", "acquisition": "uniform"},
+        "default": {"strategy": "weaknas"},
     },
 }
 

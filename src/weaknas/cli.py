@@ -59,8 +59,9 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--top-m",
         default="100",
-        help="sample from the predicted top-M: M, or M_START:M_END to decay "
-        "exponentially over the budget (default 100)",
+        help="the predicted top-M that uniform picks draw from (the explore share, "
+        "stalls, --acquisition uniform): M, or M_START:M_END to decay exponentially over "
+        "the budget (default 100)",
     )
     parser.add_argument(
         "--encoding",
@@ -79,19 +80,21 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--acquisition",
-        default="uniform",
+        default=None,
         choices=ACQUISITIONS,
         help="how weaknas picks from its predictions: uniform from the top-M (the "
-        "paper's; default), greedy top-N, or over an ensemble: ei (expected improvement), "
-        "ucb (upper confidence bound), ts (Thompson sampling)",
+        "paper's), greedy top-N, or over an ensemble: ei (expected improvement), ucb "
+        "(upper confidence bound), ts (Thompson sampling). Default: greedy with "
+        "--explore 0.3 --stall 5 (measured best; the README's issue-14 table)",
     )
     parser.add_argument(
         "--explore",
         type=_share,
-        default=0.0,
+        default=None,
         metavar="SHARE",
         help="with --acquisition greedy/ei/ucb/ts: this share of each batch is drawn "
-        "uniformly from the predicted top-M instead (default 0)",
+        "uniformly from the predicted top-M instead (default 0.3 without --acquisition, "
+        "else 0)",
     )
     parser.add_argument(
         "--local",
@@ -113,11 +116,11 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stall",
         type=_count(0),
-        default=0,
+        default=None,
         metavar="K",
         help="with --acquisition greedy/ei/ucb/ts: after K iterations without a new best, "
         "draw whole batches uniformly from the predicted top-M until the best improves "
-        "(default 0: never)",
+        "(default 5 without --acquisition, else 0: never)",
     )
     parser.add_argument(
         "--n-models",

@@ -91,7 +91,7 @@ def test_explore_mixes_uniform_top_m_picks_into_greedy(bench):
     assert {s.index for s in greedy} <= set(order[:7].tolist())  # the 7 best predicted
     assert {s.index for s in explored} <= set(order[:107].tolist())  # from the top-M
     with pytest.raises(ValueError, match="explore and local mix uniform top-M"):
-        WeakNAS(bench.space, explore=0.3)
+        WeakNAS(bench.space, acquisition="uniform", explore=0.3)
     with pytest.raises(ValueError, match="explore must be a share"):
         WeakNAS(bench.space, acquisition="greedy", explore=1.0)
 
@@ -181,6 +181,16 @@ def test_stall_switches_greedy_to_uniform_top_m_until_the_best_improves(bench):
     batch = strategy.ask()
     assert min(s.predicted for s in batch) >= unseen_scores().max()
     with pytest.raises(ValueError, match="uniform acquisition has nothing to switch"):
-        WeakNAS(bench.space, stall=3)
+        WeakNAS(bench.space, acquisition="uniform", stall=3)
     with pytest.raises(ValueError, match="stall must be a whole number"):
         WeakNAS(bench.space, acquisition="greedy", stall=-1)
+
+
+def test_unset_acquisition_means_the_default_picks():
+    from weaknas.strategies.weaknas import DEFAULT_PICKS, resolve_picks
+
+    assert resolve_picks(None, None, None) == ("greedy", 0.3, 5) == tuple(DEFAULT_PICKS.values())
+    assert resolve_picks(None, 0.0, None) == ("greedy", 0.0, 5)  # a given share is kept
+    # a chosen acquisition mixes in nothing it was not asked for
+    assert resolve_picks("uniform", None, None) == ("uniform", 0.0, 0)
+    assert resolve_picks("ts", None, 3) == ("ts", 0.0, 3)

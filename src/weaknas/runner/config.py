@@ -15,7 +15,7 @@ from weaknas.strategies import (
 )
 from weaknas.strategies.acquisition import NEEDS_ENSEMBLE, check_acquisition
 from weaknas.strategies.targets import check_target
-from weaknas.strategies.weaknas import check_options
+from weaknas.strategies.weaknas import DEFAULT_PICKS, check_options, resolve_picks
 
 # Settings resolved per benchmark when not given. n_init: the paper's. target: ranks,
 # which found the optimum in fewer queries than raw values on NB201 (all three datasets)
@@ -99,9 +99,10 @@ class SearchConfig:
     top_m: str = "100"
     encoding: str | None = None  # None: the space's search encoding
     target: str | None = None  # fit to observed values or their ranks; None: per benchmark
-    # How WeakNAS picks from its predictions (strategies.acquisition.ACQUISITIONS) and
-    # how many predictors it fits per step; None: 5 for ei/ucb/ts (and bananas), else 1.
-    acquisition: str = "uniform"
+    # How WeakNAS picks from its predictions (strategies.acquisition.ACQUISITIONS;
+    # None: the default picks, strategies.weaknas.DEFAULT_PICKS) and how many predictors
+    # it fits per step; None: 5 for ei/ucb/ts (and bananas), else 1.
+    acquisition: str | None = None
     n_models: int | None = None
     deterministic: bool = False
     # Stop once the benchmark's optimum is evaluated: saves compute in studies that only
@@ -112,8 +113,9 @@ class SearchConfig:
     # (weaknas on pool spaces: darts, mobilenetv3, large categorical spaces).
     pool_grow: int = 0
     # Share of each weaknas batch drawn uniformly from the predicted top-M when the
-    # acquisition is not uniform (the rest by the acquisition).
-    explore: float = 0.0
+    # acquisition is not uniform (the rest by the acquisition); None: the default
+    # picks' 0.3 with an unset acquisition, else 0.
+    explore: float | None = None
     # Share of each weaknas batch taken as the predicted best unseen neighbours of the 10
     # best observed architectures (non-uniform acquisitions).
     local: float = 0.0
@@ -121,8 +123,9 @@ class SearchConfig:
     # architectures (plus the local candidates); picks come from that shortlist.
     shortlist: int = 0
     # Non-uniform acquisitions: after this many iterations without a new best, batches
-    # are drawn uniformly from the predicted top-M until the best improves (0: never).
-    stall: int = 0
+    # are drawn uniformly from the predicted top-M until the best improves (0: never;
+    # None: the default picks' 5 with an unset acquisition, else 0).
+    stall: int | None = None
     # A named protocol (PRESETS): fills every setting left at its default (for the
     # preset's strategy; another strategy keeps its own defaults).
     preset: str | None = None
@@ -142,6 +145,12 @@ class SearchConfig:
         if self.encoding == "paper":  # resolved by benchmark family; elsewhere the space's
             paper = PAPER_ENCODINGS.get(self.protocol) if self.benchmark else None
             object.__setattr__(self, "encoding", paper)
+        if self.strategy == "weaknas":
+            picks = resolve_picks(self.acquisition, self.explore, self.stall)
+        else:  # no predictions to pick from: nothing to set (a given value is refused below)
+            picks = (self.acquisition or "uniform", self.explore or 0.0, self.stall or 0)
+        for name, value in zip(("acquisition", "explore", "stall"), picks, strict=True):
+            object.__setattr__(self, name, value)
         defaults = dict(PROTOCOL_DEFAULTS[self.protocol], batch_size=10)
         if self.strategy not in PREDICTOR_STRATEGIES:
             defaults["target"] = "value"  # no predictor, no choice of target to make
@@ -211,10 +220,12 @@ class SearchConfig:
                 f"the search ends after {space.size}"
             )
         top_m = TopMSchedule.parse(self.top_m, self.budget).start
-        if "top_m" in uses and self.acquisition == "uniform" and top_m >= space.size:
+        uniform_picks = self.acquisition == "uniform" or self.explore or self.stall
+        if "top_m" in uses and uniform_picks and top_m >= space.size:
             notes.append(
                 f"top-M {top_m} covers the whole space of {space.size}: a uniform pick from "
-                "it is random search; lower --top-m"
+                "it (the paper's acquisition, the explore share, a stall) is a random one; "
+                "lower --top-m"
             )
         return notes
 
@@ -246,19 +257,24 @@ class SearchConfig:
 
     @property
     def label(self) -> str:
-        """A short name for tables: ``weaknas[lgbm]`` or ``random``."""
+        """A short name for tables: ``weaknas[lgbm]`` or ``random``. Settings at their
+        defaults are left out (the default picks too; the paper's read ``uniform``)."""
         if self.strategy != "weaknas":
             return self.strategy
         top_m = "" if self.top_m == "100" else f", top-{self.top_m}"
         encoding = "" if self.encoding is None else f", {self.encoding}"
         target = "" if self.target == "rank" else f", {self.target} target"
-        acquisition = "" if self.acquisition == "uniform" else f", {self.acquisition}"
         ensemble = "" if self.n_models == 1 else f" x{self.n_models}"
         grow = f", pool +{self.pool_grow}/step" if self.pool_grow else ""
-        explore = f", explore {self.explore:g}" if self.explore else ""
+        picks = (self.acquisition, self.explore, self.stall)
+        if picks == tuple(DEFAULT_PICKS.values()):
+            acquisition = explore = ""
+        else:
+            acquisition = f", {self.acquisition}"
+            explore = f", explore {self.explore:g}" if self.explore else ""
+            explore += f", stall {self.stall}" if self.stall else ""
         explore += f", local {self.local:g}" if self.local else ""
         explore += f", shortlist {self.shortlist}" if self.shortlist else ""
-        explore += f", stall {self.stall}" if self.stall else ""
         details = f"{self.predictor}{ensemble}{encoding}{top_m}{target}{acquisition}{explore}{grow}"
         return f"weaknas[{details}]"
 
@@ -269,6 +285,7 @@ def recorded_config(stored: dict) -> SearchConfig:
     shared vocabulary (no ``space`` field), evolution ignored ``n_init`` and
     ``batch_size`` (it ran a population of 30, one child per step)."""
     stored = dict(stored)
+    stored.setdefault("stall", 0)  # before stall existed: never
     if stored.get("target") is None:
         stored["target"] = "value"
     if "space" not in stored and stored.get("strategy") == "evolution":

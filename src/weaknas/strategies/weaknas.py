@@ -1,8 +1,14 @@
 """WeakNAS: iterate a weak predictor that only has to rank the promising region well.
 
 Each iteration fits a fresh predictor on every (architecture, observed value) pair,
-scores every unevaluated architecture, and samples the next batch uniformly from the
-predicted top-M. The region the predictor must rank shrinks as the search sharpens.
+scores every unevaluated architecture, and picks the next batch from its predictions:
+the paper samples uniformly from the predicted top-M (``acquisition="uniform"``). The
+region the predictor must rank shrinks as the search sharpens.
+
+The default picks (``DEFAULT_PICKS``, chosen in issue 14 on NB201 and NB101 and
+confirmed on unused seeds; ``benchmarks/default_selection.py``): the predicted best
+(greedy), with 30% of each batch drawn uniformly from the predicted top-M, and whole
+batches drawn so once 5 iterations in a row have not raised the best observed value.
 
 Variants (the paper's and its code's): an ensemble of ``n_models`` predictors, each
 fitted on a bootstrap resample, and an acquisition over the ensemble: greedy top-N by
@@ -51,6 +57,25 @@ from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.schedules import TopMSchedule
 
 LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
+# What an unset acquisition means (with its explore share and stall, unless given).
+DEFAULT_PICKS = {"acquisition": "greedy", "explore": 0.3, "stall": 5}
+
+
+def resolve_picks(
+    acquisition: str | None, explore: float | None, stall: int | None
+) -> tuple[str, float, int]:
+    """(acquisition, explore, stall) with unset (None) values filled in: an unset
+    acquisition is the default's, with the default's explore share and stall where those
+    are unset too; a chosen acquisition mixes in nothing it was not asked for."""
+    if acquisition is None:
+        defaults = DEFAULT_PICKS
+    else:
+        defaults = {"acquisition": acquisition, "explore": 0.0, "stall": 0}
+    return (
+        defaults["acquisition"],
+        defaults["explore"] if explore is None else explore,
+        defaults["stall"] if stall is None else stall,
+    )
 
 
 def check_options(
@@ -94,7 +119,8 @@ def check_options(
 
 
 class WeakNAS(PredictorStrategy):
-    """The WeakNAS strategy (paper defaults for NB201: 10 initial, 10 per step, top-100)."""
+    """The WeakNAS strategy: 10 initial, 10 per step, top-100, the default picks
+    (``DEFAULT_PICKS``; ``acquisition="uniform"`` is the paper's)."""
 
     def __init__(
         self,
@@ -107,13 +133,14 @@ class WeakNAS(PredictorStrategy):
         encoding: str | None = None,
         target: str = "rank",
         n_models: int = 1,
-        acquisition: str = "uniform",
+        acquisition: str | None = None,
         pool_grow: int = 0,
-        explore: float = 0.0,
+        explore: float | None = None,
         local: float = 0.0,
         shortlist: int = 0,
-        stall: int = 0,
+        stall: int | None = None,
     ) -> None:
+        acquisition, explore, stall = resolve_picks(acquisition, explore, stall)
         check_options(pool_grow, explore, local, acquisition, shortlist, stall)
         if pool_grow:
             space = growable_copy(space)
