@@ -72,6 +72,7 @@ nb101 --budget 3000 --stop-at-optimum --data ../shared/data"``::
     weaknas study --benchmarks $G $C $S --out $R/cg_nbgraph_g_e3_s5
     weaknas study $K --seeds 100 --first-seed 100 $S --out $R/c_nb101_g_e3_s5
     weaknas study $K --seeds 100 --first-seed 100 --acquisition uniform --out $R/c_nb101_uniform
+    weaknas study $K --seeds 50 --encoding adjacency+stats+edges --out $R/g_e3_s5_edges
     weaknas study --benchmarks $B,nbgraph-pubmed --seeds 100 $D $S --local 0.3 \
         --out $R/r4_g_e3l3_s5
 
@@ -234,6 +235,7 @@ NB101_SCREEN = {
     "g_e3_s5_i10": "greedy, explore 0.3, stall 5, 10 initial",
     "g_e3_s3_i10": "greedy, explore 0.3, stall 3, 10 initial",
     "top300": "uniform top-300",
+    "g_e3_s5_edges": "greedy, explore 0.3, stall 5, adjacency+stats+edges",
 }
 
 
