@@ -73,6 +73,8 @@ nb101 --budget 3000 --stop-at-optimum --data ../shared/data"``::
     weaknas study $K --seeds 100 --first-seed 100 $S --out $R/c_nb101_g_e3_s5
     weaknas study $K --seeds 100 --first-seed 100 --acquisition uniform --out $R/c_nb101_uniform
     weaknas study $K --seeds 50 --encoding adjacency+stats+edges --out $R/g_e3_s5_edges
+    weaknas study $K --seeds 100 --strategies bananas,evolution,local-search \
+        --out $R/nb101_baselines
     weaknas study --benchmarks $B,nbgraph-pubmed --seeds 100 $D $S --local 0.3 \
         --out $R/r4_g_e3l3_s5
 
@@ -299,6 +301,17 @@ def confirmation_round3(results: Path, benchmark: str) -> dict[str, pd.DataFrame
     return tables
 
 
+def nb101_baselines(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
+    """NB101 seeds 0-99 (as far as they ran): the default, the paper's picks and the
+    baselines that need no optimizer library (budget 3,000, a miss counted as 3,000)."""
+    tables = nb101_round3(results, benchmark)
+    tables = {label: tables[label] for label in (ROUND3, "weaknas default (uniform top-100)")}
+    for method in ("bananas", "evolution", "local-search"):
+        folder = results / "i14r3" / "nb101_baselines" / benchmark / method
+        tables[LABELS[method]] = _summaries(folder)
+    return tables
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", default="results", help="the studies' parent folder")
@@ -319,6 +332,7 @@ def main() -> None:
         ("Round 3 on NAS-Bench-Graph, seeds 0-99", generalization_round3, NBGRAPH[1:]),
         ("Round 3 confirmation, seeds 100-199", confirmation_round3, BENCHMARKS + NBGRAPH[1:]),
         ("Round 3 confirmation on NB101, seeds 100-199", nb101_confirmation_round3, ("nb101",)),
+        ("NB101 baselines, seeds 0-99", nb101_baselines, ("nb101",)),
     ):
         for benchmark in benchmarks:
             print(f"## {title}: {benchmark}\n")
