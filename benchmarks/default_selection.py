@@ -214,13 +214,15 @@ def confirmation_round2(results: Path, benchmark: str) -> dict[str, pd.DataFrame
     }
 
 
+# The committed NB101 study of the paper's uniform picks (nb101_sample_efficiency.py)
+NB101_UNIFORM = Path(__file__).parent / "results" / "nb101_sample_efficiency" / "weaknas"
+
+
 def nb101_round2(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     """NB101 (budget 3,000, 100 initial cells): the candidate's seeds against the
     committed default study on the same seeds (a miss counted as 3,000)."""
     candidate = pd.read_csv(results / "i14r2" / "k_ts5_e3l6" / "seeds.csv")
-    default = pd.read_csv(
-        Path(__file__).parent / "results" / "nb101_sample_efficiency" / "weaknas" / "seeds.csv"
-    )
+    default = pd.read_csv(NB101_UNIFORM / "seeds.csv")
     default = default[default["seed"].isin(candidate["seed"])]
     # times left out: the candidate ran beside other jobs (one seed was paused), the
     # default on a quieter machine
@@ -243,22 +245,26 @@ NB101_SCREEN = {
 
 def _summaries(folder: Path) -> pd.DataFrame:
     """Queries to the optimum of every finished seed of a study (partial ones too)."""
+    keys = ("seed", "queries_to_optimum", "n_queries")
     rows = []
     for path in sorted(folder.glob("seeds/seed_*/summary.json")):
         summary = json.loads(path.read_text())
-        keys = ("seed", "queries_to_optimum", "n_queries")
         rows.append({key: summary[key] for key in keys})
     return pd.DataFrame(rows)
+
+
+def nb101_default_and_uniform(results: Path) -> dict[str, pd.DataFrame]:
+    """NB101 seeds 0-99: the round-3 default and the committed study of uniform picks."""
+    return {
+        ROUND3: _summaries(results / "i14r3" / "g_e3_s5"),
+        "weaknas default (uniform top-100)": pd.read_csv(NB101_UNIFORM / "seeds.csv"),
+    }
 
 
 def nb101_round3(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     """NB101 seeds 0-99 (budget 3,000, a miss counted as 3,000): the round-3 candidate,
     the default, round 1's candidate and the screened variants (fewer seeds)."""
-    default = pd.read_csv(
-        Path(__file__).parent / "results" / "nb101_sample_efficiency" / "weaknas" / "seeds.csv"
-    )
-    tables = {ROUND3: _summaries(results / "i14r3" / "g_e3_s5")}
-    tables["weaknas default (uniform top-100)"] = default
+    tables = nb101_default_and_uniform(results)
     tables["greedy, explore 0.3 (round 1)"] = _summaries(
         results / "i14nb101" / "greedy_explore_0.3"
     )
@@ -304,8 +310,7 @@ def confirmation_round3(results: Path, benchmark: str) -> dict[str, pd.DataFrame
 def nb101_baselines(results: Path, benchmark: str) -> dict[str, pd.DataFrame]:
     """NB101 seeds 0-99 (as far as they ran): the default, the paper's picks and the
     baselines that need no optimizer library (budget 3,000, a miss counted as 3,000)."""
-    tables = nb101_round3(results, benchmark)
-    tables = {label: tables[label] for label in (ROUND3, "weaknas default (uniform top-100)")}
+    tables = nb101_default_and_uniform(results)
     for method in ("bananas", "evolution", "local-search"):
         folder = results / "i14r3" / "nb101_baselines" / benchmark / method
         tables[LABELS[method]] = _summaries(folder)

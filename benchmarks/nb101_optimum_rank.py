@@ -29,16 +29,13 @@ SNAPSHOTS = (300, 600, 1000)
 
 
 def ranks(values: np.ndarray) -> np.ndarray:
-    return pd.Series(values).rank().to_numpy() / len(values)
+    """The labels the default search fits: ranks scaled to (0, 1]."""
+    return fit_labels(values, "rank")
 
 
-# name -> (encoding, predictor factory, labels from observed values)
+# name -> (encoding, LGBMPredictor settings, labels from observed values)
 VARIANTS = {
-    "default (rank target, adjacency+stats)": (
-        "adjacency+stats",
-        {},
-        lambda v: fit_labels(v, "rank"),
-    ),
+    "default (rank target, adjacency+stats)": ("adjacency+stats", {}, ranks),
     "value target": ("adjacency+stats", {}, lambda v: v),
     "rank^2 target": ("adjacency+stats", {}, lambda v: ranks(v) ** 2),
     "ranks clipped below the 25% quantile": (

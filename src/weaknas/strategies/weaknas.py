@@ -219,8 +219,10 @@ class WeakNAS(PredictorStrategy):
 
     def _stalled(self, values: np.ndarray) -> bool:
         """True once ``stall`` iterations' worth of queries have not raised the best."""
+        if not self.stall:
+            return False
         since_best = len(values) - 1 - int(np.argmax(values))  # first reach of the max
-        return bool(self.stall) and since_best >= self.stall * self.batch_size
+        return since_best >= self.stall * self.batch_size
 
     def _rank_shortlist(self, models, near) -> tuple[np.ndarray, np.ndarray]:
         """The shortlist (sorted unseen indices, plus ``near`` if given) and every
