@@ -6,9 +6,15 @@ runs), all methods in one process pool on all local cores. Times each study from
 empty folder (``--repeats`` for a median), then writes the report with figures and
 copies ``report.md`` and ``figures/`` to ``--docs``.
 
-    python benchmarks/research_study.py --data ../shared/data            # ~30 min, 2 cores
+    python benchmarks/research_study.py --data ../shared/data --first-seed 100  # ~75 min, 2 cores
     python benchmarks/research_study.py --data ../shared/data --seeds 3 --docs ''  # quick look
     python benchmarks/research_study.py --data ../shared/data --suite variants
+    python benchmarks/research_study.py --data ../shared/data --suite nb101  # hours, to docs/nb101
+
+The ``nb101`` suite is the same comparison on NAS-Bench-101 (exact test accuracies, no
+noise): a budget of 3,000 with the paper's 100 initial cells, each run stopped at the
+optimum (its pick can no longer change, so accuracy at N holds for later N). TPE is
+left out: its Optuna form needs a categorical space and NB101's cells are graphs.
 """
 
 from __future__ import annotations
@@ -53,6 +59,20 @@ SUITES: dict[str, dict[str, dict]] = {
         "topm-decay": {"strategy": "weaknas", "top_m": "100:10", "acquisition": "uniform"},
         "default": {"strategy": "weaknas"},
     },
+    # the methods suite on NB101 (no TPE: NB101 has no categorical form)
+    "nb101": {
+        "weaknas": {"strategy": "weaknas"},
+        "paper": {"strategy": "weaknas", "preset": "paper"},
+        "random": {"strategy": "random"},
+        "evolution": {"strategy": "evolution"},
+        "local-search": {"strategy": "local-search"},
+        "bananas": {"strategy": "bananas"},
+        "single-predictor": {"strategy": "single-predictor"},
+    },
+}
+# Protocol settings of a suite where they differ from NB201's (command-line defaults).
+SUITE_PROTOCOL: dict[str, dict] = {
+    "nb101": {"datasets": "nb101", "budget": 3000, "stop_at_optimum": True},
 }
 
 
@@ -61,29 +81,68 @@ def main() -> None:
     parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder (test acc.)")
     parser.add_argument("--suite", default="methods", choices=sorted(SUITES))
     parser.add_argument("--methods", default=None, help="subset of the suite, comma-separated")
-    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--datasets", default=None, help="default: the suite's")
     parser.add_argument("--seeds", type=int, default=100)
-    parser.add_argument("--budget", type=int, default=1000)
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="seeds FIRST..FIRST+SEEDS-1 (100: the seeds untouched by issue 14's choice)",
+    )
+    parser.add_argument("--budget", type=int, default=None, help="default: the suite's")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--repeats", type=int, default=1, help="timed runs from scratch")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the seeds already finished in --out (the wall time is then not a study's)",
+    )
+    parser.add_argument(
+        "--stale",
+        default="error",
+        choices=("error", "rerun", "keep"),
+        help="with --resume: seeds run by other code (as in weaknas study)",
+    )
     parser.add_argument("--out", default=None, help="default results/research_<suite>")
     parser.add_argument("--docs", default=None, help="copy the report here (default docs/<suite>)")
     args = parser.parse_args()
 
     suite = SUITES[args.suite]
+    protocol = {"datasets": ",".join(DATASETS), "budget": 1000, "stop_at_optimum": False}
+    protocol.update(SUITE_PROTOCOL.get(args.suite, {}))
+    datasets = (args.datasets or protocol["datasets"]).split(",")
+    budget = args.budget or protocol["budget"]
     names = args.methods.split(",") if args.methods else list(suite)
+    unknown = sorted(set(names) - set(suite))
+    if unknown:
+        parser.error(f"--methods: {unknown} not in the {args.suite} suite {sorted(suite)}")
     methods = [
-        Method(name, SearchConfig(benchmark=dataset, budget=args.budget, **suite[name]))
-        for dataset in args.datasets.split(",")
+        Method(
+            name,
+            SearchConfig(
+                benchmark=dataset,
+                budget=budget,
+                stop_at_optimum=protocol["stop_at_optimum"],
+                **suite[name],
+            ),
+        )
+        for dataset in datasets
         for name in names
     ]
     out = Path(args.out or f"results/research_{args.suite}")
     walls = []
     for repeat in range(args.repeats):
-        if out.exists():
+        if out.exists() and not args.resume:
             shutil.rmtree(out)  # time from scratch: no resumed seeds
         started = time.perf_counter()
-        seeds = run_studies(methods, range(args.seeds), out, data=args.data, workers=args.workers)
+        seeds = run_studies(
+            methods,
+            range(args.first_seed, args.first_seed + args.seeds),
+            out,
+            data=args.data,
+            workers=args.workers,
+            stale=args.stale,
+        )
         walls.append(time.perf_counter() - started)
         print(f"repeat {repeat + 1}: {len(seeds)} runs in {walls[-1]:.0f} s", flush=True)
     started = time.perf_counter()
@@ -96,7 +155,9 @@ def main() -> None:
         "suite": args.suite,
         "runs": len(seeds),
         "seeds": args.seeds,
-        "budget": args.budget,
+        "first_seed": args.first_seed,
+        "budget": budget,
+        "resumed": args.resume,  # finished seeds kept: the walls are not a whole study's
         "study_wall_s": walls,
         "median_study_wall_s": statistics.median(walls),
         "report_s": report_seconds,
