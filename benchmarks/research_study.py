@@ -59,17 +59,9 @@ SUITES: dict[str, dict[str, dict]] = {
         "topm-decay": {"strategy": "weaknas", "top_m": "100:10", "acquisition": "uniform"},
         "default": {"strategy": "weaknas"},
     },
-    # the methods suite on NB101 (no TPE: NB101 has no categorical form)
-    "nb101": {
-        "weaknas": {"strategy": "weaknas"},
-        "paper": {"strategy": "weaknas", "preset": "paper"},
-        "random": {"strategy": "random"},
-        "evolution": {"strategy": "evolution"},
-        "local-search": {"strategy": "local-search"},
-        "bananas": {"strategy": "bananas"},
-        "single-predictor": {"strategy": "single-predictor"},
-    },
 }
+# the methods suite on NB101 (no TPE: NB101 has no categorical form)
+SUITES["nb101"] = {name: m for name, m in SUITES["methods"].items() if name != "tpe"}
 # Protocol settings of a suite where they differ from NB201's (command-line defaults).
 SUITE_PROTOCOL: dict[str, dict] = {
     "nb101": {"datasets": "nb101", "budget": 3000, "stop_at_optimum": True},

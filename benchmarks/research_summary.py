@@ -12,6 +12,7 @@ The full report with figures is the study's ``report.md``.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -31,34 +32,9 @@ def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p {value:.3f}"
 
 
-def query_table(seeds: pd.DataFrame) -> str:
-    benchmarks = list(dict.fromkeys(seeds["benchmark"]))
-    methods = list(dict.fromkeys(seeds["method"]))
-    reference = methods[0]
-    header = "| method | " + " | ".join(NAMES.get(b, b) for b in benchmarks) + " |"
-    lines = [header, "|---" * (len(benchmarks) + 1) + "|"]
-    for method in methods:
-        cells = []
-        for benchmark in benchmarks:
-            table = seeds[(seeds["method"] == method) & (seeds["benchmark"] == benchmark)]
-            if table.empty:
-                cells.append("not run")
-                continue
-            s = query_statistics(table)
-            cell = (
-                f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}] / "
-                f"{s['median']:.1f}, {s['found']}/{s['seeds']}"
-            )
-            if method != reference:
-                ref = seeds[(seeds["method"] == reference) & (seeds["benchmark"] == benchmark)]
-                p, common = paired_p_value(table, ref)
-                cell += f" ({_p(p)})" if common else ""
-            cells.append(cell)
-        lines.append(f"| {method} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def accuracy_table(seeds: pd.DataFrame) -> str:
+def _table(seeds: pd.DataFrame, cell: Callable[[pd.DataFrame, pd.DataFrame], str]) -> str:
+    """Methods as rows, benchmarks as columns; ``cell(runs, reference_runs)`` fills one
+    (the reference: the first method's runs on that benchmark)."""
     benchmarks = list(dict.fromkeys(seeds["benchmark"]))
     methods = list(dict.fromkeys(seeds["method"]))
     header = "| method | " + " | ".join(NAMES.get(b, b) for b in benchmarks) + " |"
@@ -66,17 +42,30 @@ def accuracy_table(seeds: pd.DataFrame) -> str:
     for method in methods:
         cells = []
         for benchmark in benchmarks:
-            table = seeds[(seeds["method"] == method) & (seeds["benchmark"] == benchmark)]
-            cells.append(
-                " / ".join(
-                    f"{table[f'test@{n}'].mean():.2f} ± {table[f'test@{n}'].std():.2f}"
-                    for n in CHECKPOINTS
-                )
-                if not table.empty
-                else "not run"
-            )
+            on_benchmark = seeds[seeds["benchmark"] == benchmark]
+            runs = on_benchmark[on_benchmark["method"] == method]
+            reference = on_benchmark[on_benchmark["method"] == methods[0]]
+            cells.append(cell(runs, reference) if not runs.empty else "not run")
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def query_cell(runs: pd.DataFrame, reference: pd.DataFrame) -> str:
+    s = query_statistics(runs)
+    text = (
+        f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}] / "
+        f"{s['median']:.1f}, {s['found']}/{s['seeds']}"
+    )
+    if runs["method"].iloc[0] != reference["method"].iloc[0]:
+        p, common = paired_p_value(runs, reference)
+        text += f" ({_p(p)})" if common else ""
+    return text
+
+
+def accuracy_cell(runs: pd.DataFrame, reference: pd.DataFrame) -> str:
+    return " / ".join(
+        f"{runs[f'test@{n}'].mean():.2f} ± {runs[f'test@{n}'].std():.2f}" for n in CHECKPOINTS
+    )
 
 
 def main() -> None:
@@ -91,9 +80,9 @@ def main() -> None:
         first, last = int(seeds["seed"].min()), int(seeds["seed"].max())
         print(f"## {folder.name} (seeds {first}-{last})\n")
         print("Queries to the optimum, mean [95% CI] / median, found / seeds:\n")
-        print(query_table(seeds) + "\n")
+        print(_table(seeds, query_cell) + "\n")
         print(f"Test accuracy at {', '.join(map(str, CHECKPOINTS))} queries (mean ± std):\n")
-        print(accuracy_table(seeds) + "\n")
+        print(_table(seeds, accuracy_cell) + "\n")
 
 
 if __name__ == "__main__":
