@@ -13,12 +13,13 @@ cell is 94.23%, 52 cells reach 94%.
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-STALL = 5  # the default picks' stall (DEFAULT_PICKS)
+from weaknas.strategies.weaknas import DEFAULT_PICKS
 
 
 def iterations_without_gain(evaluations: pd.DataFrame, iteration: int) -> int:
@@ -35,11 +36,13 @@ def main() -> None:
     parser.add_argument("study", help="one method's study folder (seeds/seed_*/ inside)")
     args = parser.parse_args()
     rows = []
-    for path in sorted(Path(args.study).glob("seeds/seed_*/evaluations.parquet")):
-        evaluations = pd.read_parquet(path)
-        optimum = int(evaluations["val_mean"].to_numpy().argmax())
-        if not evaluations["val_mean"].iloc[optimum] > 94.3:
+    for summary in sorted(Path(args.study).glob("seeds/seed_*/summary.json")):  # finished
+        seed_dir = summary.parent
+        found_after = json.loads(summary.read_text())["queries_to_optimum"]
+        if found_after is None:
             continue  # this run missed the optimum
+        evaluations = pd.read_parquet(seed_dir / "evaluations.parquet")
+        optimum = found_after - 1  # its row
         before = evaluations.iloc[:optimum]
         iteration = int(evaluations["iteration"].iloc[optimum])
         rows.append(
@@ -53,7 +56,7 @@ def main() -> None:
     if not rows:
         raise SystemExit(f"{args.study}: no run that found the optimum")
     table = pd.DataFrame(rows)
-    stalled = table["since_gain"] >= STALL
+    stalled = table["since_gain"] >= DEFAULT_PICKS["stall"]
     print(f"{len(table)} runs found the optimum; {int(stalled.sum())} of them during a stall")
     print(table.describe().round(2).to_string())
 

@@ -6,7 +6,7 @@ against the first method over the common seeds), and the test accuracy of the
 best-by-observed architecture after 100, 200 and 500 queries (mean ± std over seeds).
 The full report with figures is the study's ``report.md``.
 
-    python benchmarks/research_summary.py results/research_methods_i14 results/research_nb101
+    python benchmarks/research_summary.py results/research_methods results/research_nb101
 """
 
 from __future__ import annotations
