@@ -81,22 +81,34 @@ class InlineExecutor(Executor):
 PARENT_CHECK_SECONDS = 0.5
 
 
-def _end_with_parent(parent: int) -> None:
-    """In a worker: once the parent is gone (``kill -9``, crash), end this worker and
-    everything it started (its process group), so nothing outlives the search."""
+def _end_with_parent(parent: int, whole_group: bool) -> None:
+    """In a worker: once the parent is gone (``kill -9``, crash), end this worker, and
+    with ``whole_group`` everything it started (its own process group)."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     try:
-        os.killpg(os.getpgid(0), signal.SIGKILL)
+        if whole_group:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
     finally:
         os._exit(1)
 
 
-def _call_in_child(connection, fn, args, kwargs) -> None:
+def end_with_parent(whole_group: bool = False) -> None:
+    """Make this worker process end within ``PARENT_CHECK_SECONDS`` of its parent's death,
+    so nothing outlives a killed search or study (a worker would otherwise finish its
+    current call, and any calls already queued to it, writing results nobody reads).
+
+    ``whole_group`` also kills the worker's process group: only for a worker that made a
+    group of its own, never for one in its parent's (the user's shell job) group.
+    """
     parent = os.getppid()
+    threading.Thread(target=_end_with_parent, args=(parent, whole_group), daemon=True).start()
+
+
+def _call_in_child(connection, fn, args, kwargs) -> None:
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # a group of its own: the objective's own children end with it
-        threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+        end_with_parent(whole_group=True)
     try:
         try:
             connection.send(("started", None))  # the timeout counts from here, not spawn

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
 from weaknas.runner.config import recorded_config
+from weaknas.runner.executors import end_with_parent
 from weaknas.runner.output import (
     EVALUATIONS,
     ITERATIONS,
@@ -147,7 +148,7 @@ def _run_jobs(
             data = str(Path(data).resolve()) if data else None  # Ray workers start elsewhere
             jobs = [(config, seed, Path(out).resolve()) for config, seed, out in jobs]
         else:
-            pool, run = ProcessPoolExecutor(max_workers=workers), _run_one
+            pool, run = ProcessPoolExecutor(workers, initializer=end_with_parent), _run_one
         try:
             futures = [pool.submit(run, config, data, seed, str(out)) for config, seed, out in jobs]
             for future in as_completed(futures):
