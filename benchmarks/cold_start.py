@@ -9,6 +9,14 @@ temporary folder and put first on ``PYTHONPATH``), so both see the same machine 
 
 Commands: ``--help``; an argument error (``search --budget abc``); the README's main
 command (a 1,000-query NB201 search on the packaged table, a fresh ``--out`` each time).
+
+``--floor`` instead times what the main command cannot avoid, each in a fresh interpreter:
+the imports it needs (LightGBM imports scikit-learn, which imports ``scipy.stats``; the
+predictor diagnostics need ``scipy.stats`` too), and, as a what-if, LightGBM imported with
+scikit-learn hidden (never done by weaknas: it would disable LightGBM's scikit-learn API
+for the rest of the process).
+
+    python benchmarks/cold_start.py --floor --repeats 10
 """
 
 from __future__ import annotations
@@ -29,6 +37,19 @@ COMMANDS = {
     "README main command": ["search", "--benchmark", "nb201-cifar10", "--out", "{out}"],
 }
 LAUNCH = "import sys; from weaknas.cli import main; sys.exit(main())"
+FLOOR = {
+    "interpreter": "pass",
+    "numpy": "import numpy",
+    "numpy + pandas": "import numpy, pandas",
+    "scipy.stats": "import scipy.stats",
+    "lightgbm (imports sklearn, scipy.stats)": "import lightgbm",
+    "lightgbm, sklearn hidden (what-if)": (
+        "import sys; sys.modules['sklearn'] = None; import lightgbm; del sys.modules['sklearn']"
+    ),
+    "weaknas search path (strategies, engine)": (
+        "import weaknas.strategies, weaknas.runner.engine, weaknas.benchmarks"
+    ),
+}
 
 
 def checkout(revision: str, into: Path) -> Path:
@@ -48,11 +69,29 @@ def timed(source: Path, argv: list[str], scratch: Path) -> float:
     return time.perf_counter() - started
 
 
+def floor(repeats: int) -> None:
+    """Median whole-process time of each import in ``FLOOR``, interleaved."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    times: dict[str, list[float]] = {name: [] for name in FLOOR}
+    for _ in range(repeats):
+        for name, code in FLOOR.items():
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
+            times[name].append(time.perf_counter() - started)
+    for name, values in times.items():
+        print(f"{name:42s} {statistics.median(values):6.2f} s", flush=True)
+    print(f"(medians of {repeats} fresh interpreters each, interleaved, whole process)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=None, help="an older revision to compare with")
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--floor", action="store_true", help="time the unavoidable imports")
     args = parser.parse_args()
+    if args.floor:
+        floor(args.repeats)
+        return
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
         sources = {"this tree": ROOT / "src"}
