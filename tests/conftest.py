@@ -39,3 +39,30 @@ def nb101(nb101_npz):
 def _no_data_env(monkeypatch):
     """Tests choose their data source explicitly."""
     monkeypatch.delenv("WEAKNAS_DATA", raising=False)
+
+
+def _process_running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _ended_within(pids: list[int], seconds: float) -> bool:
+    """Whether every process in ``pids`` ends within ``seconds`` (polled)."""
+    import time
+
+    deadline = time.time() + seconds
+    while any(_process_running(pid) for pid in pids):
+        if time.time() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@pytest.fixture
+def ended_within():
+    """``ended_within(pids, seconds)``: for kill -9 tests, whether the workers end."""
+    return _ended_within

@@ -127,7 +127,7 @@ if __name__ == "__main__":
 """
 
 
-def test_worker_processes_never_outlive_a_killed_search(tmp_path):
+def test_worker_processes_never_outlive_a_killed_search(tmp_path, ended_within):
     import os
     import signal
     import time
@@ -144,16 +144,4 @@ def test_worker_processes_never_outlive_a_killed_search(tmp_path):
     assert len(workers) == 2, "the workers did not start"
     parent.send_signal(signal.SIGKILL)
     parent.wait()
-    deadline = time.time() + 10
-    while time.time() < deadline and any(_running(pid) for pid in workers):
-        time.sleep(0.2)
-    assert not any(_running(pid) for pid in workers), "a worker outlived its search"
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+    assert ended_within(workers, 10), "a worker outlived its search"

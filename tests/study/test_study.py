@@ -136,7 +136,7 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path):
+def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path, ended_within):
     """kill -9 of a study: its pool workers end within a second or so instead of
     finishing their current runs (and the ones queued to them) in the study's folder."""
     import signal
@@ -158,18 +158,6 @@ def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path):
     unfinished -= {p.parent.name for p in seeds.glob("seed_*/summary.json")}
     study.send_signal(signal.SIGKILL)
     study.wait()
-    deadline = time.time() + 5
-    while time.time() < deadline and any(_running(pid) for pid in workers):
-        time.sleep(0.1)
-    assert not any(_running(pid) for pid in workers), "a study worker outlived its study"
+    assert ended_within(workers, 5), "a study worker outlived its study"
     finished_after = {p.parent.name for p in seeds.glob("seed_*/summary.json")} & unfinished
     assert len(finished_after) < len(unfinished), "the runs in progress were not cut short"
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
