@@ -1,0 +1,145 @@
+"""``weaknas search --objective``: evaluate each architecture with a real objective
+(training, a proxy, a supernet or your own function) through the engine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from weaknas.cli.options import fmt, search_config
+from weaknas.cli.run_folder import search_folder
+
+MOBILENETV3_FLAGS = ("flops", "width", "resolution")
+
+
+def _results_logged(folder: Path, retrying: bool) -> int:
+    """Finished evaluations in a run's log, less those to evaluate again (a retry)."""
+    from weaknas.runner.durable_log import read_log
+
+    log = folder / "events.jsonl"
+    if not log.is_file():
+        return 0
+    finished: set[int] = set()
+    for event in read_log(log)[0]:
+        if event.get("event") == "result" and not (retrying and event.get("error")):
+            finished.add(event["index"])
+        elif event.get("event") == "retry":
+            finished.difference_update(event["indices"])
+    return len(finished)
+
+
+def objective_search(args: argparse.Namespace, given: set[str]) -> int:
+    """``--objective``: evaluate each architecture with a real objective (engine.search)."""
+    from weaknas.runner.engine import search
+    from weaknas.runner.objectives import make_objective
+    from weaknas.spaces.loading import POOL_SPACES, load_space
+
+    if "epochs" in given and not args.objective.startswith("train:"):
+        raise ValueError("--epochs is for --objective train:DATASET")
+    if args.address and args.executor != "ray":
+        raise ValueError("--address is the Ray cluster's: use it with --executor ray")
+    executor = args.executor or ("process" if args.workers > 1 or args.timeout else "inline")
+    if args.timeout and executor == "inline":
+        raise ValueError("--timeout needs an executor that can stop a call: --executor process")
+    _apply_space_preset(args, given)
+    space_name = args.space or "nb201"
+    if args.pool is not None and space_name not in POOL_SPACES:
+        raise ValueError(
+            "--pool is for spaces searched over a candidate pool: --space darts or mobilenetv3"
+        )
+    options = {}
+    if space_name == "mobilenetv3":
+        options = {"width_mult": args.width or 1.0, "resolutions": args.resolution}
+        if args.flops:
+            options["flops"] = tuple(float(b) for b in args.flops.split(":"))
+    else:
+        used = [f"--{name}" for name in MOBILENETV3_FLAGS if getattr(args, name) is not None]
+        if used:
+            raise ValueError(f"{', '.join(used)}: settings of --space mobilenetv3")
+    if args.objective.startswith("supernet:"):
+        if space_name != "mobilenetv3":
+            raise ValueError(
+                "--objective supernet:PATH scores OFA sub-networks: --space mobilenetv3"
+            )
+        if not args.data:
+            raise ValueError(
+                "--objective supernet:PATH needs --data DIR, an ImageNet-style folder with "
+                "train/ and val/ class folders"
+            )
+    space = load_space(
+        space_name, None if space_name != "nb101" else args.data, pool=args.pool, **options
+    )
+    config = search_config(args, benchmark=None, space=args.space or "nb201")
+    for note in config.check_space(space):
+        print(f"weaknas: note: {note}", file=sys.stderr)
+    training = {"augment": True} if args.augment else {}
+    if args.image_size is not None:
+        training["image_size"] = args.image_size
+    if args.train_images is not None:
+        training["max_images"] = args.train_images
+    objective = make_objective(
+        args.objective,
+        space,
+        args.epochs,
+        args.seed,
+        data=args.data,
+        eval_images=args.eval_images,
+        training=training,
+    )
+    out = args.run_folder = search_folder(args)
+    quiet = args.quiet
+    done = [_results_logged(out, args.retry_failed) if args.resume else 0]  # count continues
+
+    def report(trial, outcome) -> None:
+        done[0] += 1
+        if quiet:
+            return
+        result = f"value {outcome.value:9.4g}" if outcome.ok else f"FAILED {outcome.error}"
+        seconds = outcome.info.get("seconds", outcome.seconds)  # its own: not time queued
+        print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}")
+
+    settings = {
+        "strategy": config.strategy,
+        "seed": args.seed,
+        "options": config.as_dict(),
+        "objective": {"spec": args.objective, "epochs": args.epochs},
+    }
+    result = search(
+        objective,
+        space,
+        budget=config.budget,
+        strategy=config.build_strategy(space, args.seed),
+        seed=args.seed,
+        executor=executor,
+        workers=args.workers,
+        timeout=args.timeout,
+        address=args.address,
+        out_dir=out,
+        resume=bool(args.resume),
+        retry_failed=args.retry_failed,
+        on_result=report,
+        settings=settings,
+    )
+    if not quiet:
+        print(
+            f"{config.label} on {space.name} with {args.objective} (seed {args.seed}): "
+            f"{len(result.evaluations)} evaluations ({result.n_failed} failed) in "
+            f"{result.wall_seconds:.0f} s\n  best  {result.summary['best_arch']}\n"
+            f"  value {fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
+        )
+    return 0
+
+
+def _apply_space_preset(args: argparse.Namespace, given: set[str]) -> None:
+    """A preset's space (``SPACE_PRESETS``) fills the space flags left unset."""
+    from weaknas.runner.config import SPACE_PRESETS
+
+    preset = SPACE_PRESETS.get(args.preset or "", {})
+    if preset and args.space not in (None, preset["space"]):
+        raise ValueError(
+            f"--preset {args.preset} searches --space {preset['space']}, not --space {args.space}"
+        )
+    for name, value in preset.items():
+        if name not in given or getattr(args, name) is None:
+            setattr(args, name, value)

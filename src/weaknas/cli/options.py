@@ -1,0 +1,88 @@
+"""Settings the commands share: the search configuration a command line describes, and
+the strategy flags no chosen strategy would use (refused rather than ignored)."""
+
+from __future__ import annotations
+
+import argparse
+
+from weaknas.cli.parser import build_parser
+
+
+def search_config(args: argparse.Namespace, **overrides):
+    from weaknas.runner import SearchConfig
+
+    settings = dict(
+        benchmark=args.benchmark,
+        strategy=args.strategy,
+        budget=args.budget,
+        predictor=args.predictor,
+        n_init=args.n_init,
+        batch_size=args.batch_size,
+        top_m=args.top_m,
+        encoding=args.encoding,
+        target=args.target,
+        acquisition=args.acquisition,
+        n_models=args.n_models,
+        deterministic=args.deterministic,
+        stop_at_optimum=args.stop_at_optimum,
+        pool_grow=args.pool_grow,
+        explore=args.explore,
+        local=args.local,
+        shortlist=args.shortlist,
+        stall=args.stall,
+        preset=args.preset,
+    )
+    return SearchConfig(**{**settings, **overrides})
+
+
+def name_list(text: str | None, default: str, allowed, what: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()] if text else [default]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; expected from {sorted(allowed)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{what} listed twice in {text!r}")
+    return names
+
+
+def fmt(value, digits: int = 2) -> str:
+    return "n/a" if value is None or value != value else f"{value:.{digits}f}"
+
+
+# Strategy settings by flag: a flag given to a strategy that does not take it is an error.
+STRATEGY_FLAGS = {
+    "n_init": "--n-init",
+    "batch_size": "--batch-size",
+    "predictor": "--predictor",
+    "encoding": "--encoding",
+    "target": "--target",
+    "acquisition": "--acquisition",
+    "n_models": "--n-models",
+    "top_m": "--top-m",
+    "pool_grow": "--pool-grow",
+    "explore": "--explore",
+    "local": "--local",
+    "shortlist": "--shortlist",
+    "stall": "--stall",
+}
+
+
+def given_options(args: argparse.Namespace, command: str) -> set[str]:
+    """The options of ``args`` set to something other than their default."""
+    minimal = {"search": ["search"], "study": ["study", "--out", "x"]}[command]
+    defaults = vars(build_parser().parse_args(minimal))
+    return {name for name, value in vars(args).items() if defaults.get(name, value) != value}
+
+
+def check_strategy_flags(given: set[str], strategies: list[str]) -> None:
+    """A strategy flag that no chosen strategy takes would be ignored: refuse it."""
+    from weaknas.strategies import strategy_parameters
+
+    for name, flag in STRATEGY_FLAGS.items():
+        takers = [s for s in strategies if name in strategy_parameters(s)]
+        if name in given and not takers:
+            takes = ", ".join(strategy_parameters(strategies[0])) or "no options"
+            raise ValueError(
+                f"{flag} is not used by --strategy {','.join(strategies)} "
+                f"({strategies[0]} takes: {takes})"
+            )

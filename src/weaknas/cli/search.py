@@ -1,0 +1,112 @@
+"""``weaknas search``: one search of a benchmark table, or of a space with your own
+objective (``weaknas.cli.objective_search``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from weaknas.cli.objective_search import objective_search
+from weaknas.cli.options import check_strategy_flags, fmt, given_options, search_config
+from weaknas.cli.run_folder import resumed_settings, search_folder
+
+OBJECTIVE_FLAGS = (
+    "space",
+    "executor",
+    "workers",
+    "timeout",
+    "address",
+    "epochs",
+    "pool",
+    "flops",
+    "width",
+    "resolution",
+    "eval_images",
+    "augment",
+    "image_size",
+    "train_images",
+)
+TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
+
+
+def _objective_spec(args: argparse.Namespace) -> str | None:
+    if args.train and args.objective and args.objective != f"train:{args.train}":
+        raise ValueError("--train is short for --objective train:digits: give one of them")
+    return args.objective or (f"train:{args.train}" if args.train else None)
+
+
+def search_command(args: argparse.Namespace) -> int:
+    resumed_settings(args)
+    given = given_options(args, "search")
+    if args.retry_failed and not args.resume:
+        raise ValueError("--retry-failed continues a run: use it with --resume DIR")
+    objective = args.objective = _objective_spec(args)
+    check_strategy_flags(given, [args.strategy])
+    if objective:
+        clash = [f for f in TABLE_FLAGS if f in given]
+        if clash:
+            flags = ", ".join("--" + f.replace("_", "-") for f in clash)
+            raise ValueError(
+                f"{flags}: for benchmark tables; with --objective, name the space with --space"
+            )
+        if (
+            args.data
+            and (args.space or "nb201") != "nb101"
+            and not objective.startswith("supernet:")
+        ):
+            raise ValueError(
+                "--data is for benchmark tables, --space nb101 and the images of "
+                "--objective supernet:PATH"
+            )
+        return objective_search(args, given)
+    unused = [f for f in OBJECTIVE_FLAGS if f in given]
+    if unused:
+        flags = ", ".join("--" + f for f in unused)
+        raise ValueError(
+            f"{flags}: for searches of your own --objective (a benchmark table names its "
+            "space and answers at once)"
+        )
+    from weaknas.benchmarks import load_benchmark
+    from weaknas.runner import run_search
+    from weaknas.runner.config import SPACE_PRESETS
+
+    if args.preset in SPACE_PRESETS:
+        raise ValueError(
+            f"--preset {args.preset} searches --space {SPACE_PRESETS[args.preset]['space']}: "
+            "give the --objective that scores its architectures"
+        )
+    args.benchmark = args.benchmark or "nb201-cifar10"
+    if args.data and args.benchmark.startswith("nbgraph-"):
+        raise ValueError("--data: NAS-Bench-Graph's tables come from its wheel (weaknas[graph])")
+    config = search_config(args)  # bad settings and data fail here, before a folder is made
+    benchmark = load_benchmark(config.benchmark, args.data)
+    config.check_space(benchmark.space)
+    out = args.run_folder = search_folder(args)
+    progress = not args.quiet and sys.stderr.isatty()
+    summary = run_search(
+        benchmark, config, args.seed, out_dir=out, progress=progress, resume=bool(args.resume)
+    ).summary
+    if not args.quiet:
+        q = summary["queries_to_optimum"]
+        value = "test" if benchmark.name == "nb101" else "val"
+        print(
+            f"{config.label} on {benchmark.name} (seed {args.seed}, data: {benchmark.source})\n"
+            f"  queries          {summary['n_queries']} in {summary['wall_seconds']:.1f} s "
+            f"(fit {summary['fit_seconds']:.1f} s, rank {summary['rank_seconds']:.1f} s)\n"
+            f"  best found       {summary['best_arch']}\n"
+            f"    observed {value}   {fmt(summary['best_value'])}   "
+            f"mean {value} {fmt(summary['best_val_mean'])}   test {fmt(summary['best_test'])}\n"
+            f"  optimum          {summary['optimum_arch']} "
+            f"(mean {value} {fmt(summary['optimum_val_mean'])})\n"
+            f"    found after    {q if q is not None else 'not found within the budget'}"
+            f"{' queries' if q is not None else ''}\n"
+            + (
+                "  (best found is the best by the noisy value the search observed, one "
+                "training run's; the optimum is the best by the mean over training runs)\n"
+                if not summary["exact_observations"] and q is None
+                else ""
+            )
+            + "".join(f"  note: {n}\n" for n in summary["notes"])
+            + f"  results          {out / 'evaluations.parquet'}, {out / 'summary.json'}"
+        )
+    return 0
