@@ -9,6 +9,8 @@ from weaknas.cli.parser import build_parser
 
 
 def search_config(args: argparse.Namespace, **overrides):
+    """The ``SearchConfig`` the command line describes (``overrides`` win); invalid
+    settings raise ``ValueError`` here, before anything is written."""
     from weaknas.runner import SearchConfig
 
     settings = dict(
@@ -36,6 +38,7 @@ def search_config(args: argparse.Namespace, **overrides):
 
 
 def name_list(text: str | None, default: str, allowed, what: str) -> list[str]:
+    """A comma-separated list of names (``--strategies a,b``), each known and listed once."""
     names = [n.strip() for n in text.split(",") if n.strip()] if text else [default]
     unknown = [n for n in names if n not in allowed]
     if unknown:
@@ -46,6 +49,7 @@ def name_list(text: str | None, default: str, allowed, what: str) -> list[str]:
 
 
 def fmt(value, digits: int = 2) -> str:
+    """A number for the summary lines; ``n/a`` for a missing one (None or NaN)."""
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
