@@ -8,6 +8,9 @@ the architecture with the best mean validation accuracy was evaluated, and the b
 validation accuracy among evaluated architectures after 200 trials.
 
     python benchmarks/optuna_workers.py --data ../shared/data --seeds 20
+
+Samplers: ``weaknas`` (the default picks), ``weaknas-uniform`` (the paper's uniform top-M
+picks, the sampler's only picks before) and Optuna's ``tpe``.
 """
 
 from __future__ import annotations
@@ -41,8 +44,10 @@ def _sampler(name: str, seed: int, worker: int):
     from weaknas.integrations.optuna import WeakNASSampler
     from weaknas.spaces.nb201 import OPS, NB201Space
 
-    if name == "weaknas":  # the space declared up front: joint (claimed) picks from trial 1
-        return WeakNASSampler(seed=seed, search_space=dict.fromkeys(NB201Space().choices(), OPS))
+    if name.startswith("weaknas"):  # the space declared up front: joint, claimed picks
+        acquisition = {"weaknas": None, "weaknas-uniform": "uniform"}[name]
+        space = dict.fromkeys(NB201Space().choices(), OPS)
+        return WeakNASSampler(seed=seed, search_space=space, acquisition=acquisition)
     # TPE's own randomness must differ per worker, or all four propose the same
     return optuna.samplers.TPESampler(seed=seed * 100 + worker, n_startup_trials=10)
 
@@ -118,7 +123,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--samplers", default="weaknas,tpe")
+    parser.add_argument("--samplers", default="weaknas,weaknas-uniform,tpe")
     parser.add_argument("--out", default="results/optuna_workers")
     args = parser.parse_args()
     out = Path(args.out)

@@ -97,3 +97,47 @@ def test_search_space_accepts_optunas_own_distributions():
     assert len({(t.params["a"], t.params["b"], t.params["c"]) for t in study.trials}) == 15
     with pytest.raises(TypeError, match="search_space\\['a'\\]"):
         WeakNASSampler(search_space={"a": "xyz"})
+
+
+def test_default_picks_are_the_strategys_and_uniform_is_the_papers():
+    from weaknas.strategies.weaknas import DEFAULT_PICKS
+
+    sampler = WeakNASSampler(seed=0)
+    assert (sampler.acquisition, sampler.explore, sampler.stall) == tuple(DEFAULT_PICKS.values())
+    paper = WeakNASSampler(seed=0, acquisition="uniform")
+    assert (paper.acquisition, paper.explore, paper.stall) == ("uniform", 0.0, 0)
+    with pytest.raises(ValueError, match="one predictor"):
+        WeakNASSampler(acquisition="ei")
+    with pytest.raises(ValueError, match="explore"):
+        WeakNASSampler(acquisition="uniform", explore=0.2)
+
+
+def test_greedy_picks_the_predicted_best_until_the_search_stalls():
+    rng = np.random.default_rng(0)
+    greedy = WeakNASSampler(seed=0, explore=0.0, stall=2)  # stall after 20 trials
+    improving = list(range(30))  # the best is the latest: never stalled
+    assert not any(greedy._draws_uniformly(improving, rng) for _ in range(50))
+    stalled = [5.0] + [1.0] * 20  # 20 trials since the best
+    assert greedy._draws_uniformly(stalled, rng)
+    assert not greedy._draws_uniformly(stalled[:-1], rng)
+    mixed = WeakNASSampler(seed=0, explore=0.3, stall=0)
+    share = np.mean([mixed._draws_uniformly(improving, rng) for _ in range(2000)])
+    assert 0.27 < share < 0.33
+
+
+def test_greedy_sampler_takes_the_predicted_best_unclaimed():
+    """With no exploration, every pick after the start is the best-ranked unseen one."""
+    sampler = WeakNASSampler(seed=1, n_init=5, explore=0.0, stall=0)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(_objective, n_trials=12)
+    space = next(iter(sampler._spaces.values()))
+    key = sampler._claim_key(space)
+    for trial in study.trials[5:]:
+        indices = [sampler._index_of(t, space, key) for t in study.trials[: trial.number]]
+        values = [t.value for t in study.trials[: trial.number]]
+        seen = np.zeros(space.size, dtype=bool)
+        seen[indices] = True
+        ranked = sampler._ranking(
+            space, seen, indices, values, np.random.default_rng([sampler.seed, trial.number])
+        )
+        assert trial.system_attrs[key] == ranked[~seen[ranked]][0]

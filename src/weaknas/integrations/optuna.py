@@ -4,8 +4,12 @@
 
 The sampler keeps no state of its own: each trial it reads the study's trials (so many
 workers sharing one RDB or journal storage cooperate), fits a weak predictor on the
-completed ones and samples uniformly from the predicted top-M of the architectures that
-are neither completed, running, failed nor pruned. Categorical parameters present in
+completed ones and picks one of the architectures that are neither completed, running,
+failed nor pruned the way the ``weaknas`` strategy does by default: the predicted best,
+or, with probability ``explore`` (0.3), a uniform draw from the predicted top-M, and only
+uniform draws once ``stall`` x 10 completed trials in a row (the strategy's ``stall``
+iterations of 10 queries) have not raised the best value. ``acquisition="uniform"`` is
+the paper's picks: always a uniform draw from the top-M. Categorical parameters present in
 every trial are searched jointly; any other parameter is sampled independently (random
 by default). Each pick is claimed in the trial's system attributes and checked against
 the other workers' claims, so two workers never evaluate the same architecture.
@@ -38,8 +42,11 @@ from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.categorical import CategoricalSpace
 from weaknas.strategies.base import best_first
 from weaknas.strategies.targets import check_target, fit_labels
+from weaknas.strategies.weaknas import check_options, resolve_picks
 
 CLAIM = "weaknas:index"
+SAMPLER_ACQUISITIONS = ("greedy", "uniform")
+STALL_TRIALS = 10  # ``stall`` counts iterations of this many trials, as the strategy's batches
 MAX_CLAIM_TRIES = 50
 _SEEN_STATES = (
     TrialState.COMPLETE,
@@ -53,9 +60,10 @@ _SEEN_STATES = (
 class WeakNASSampler(BaseSampler):
     """WeakNAS on an Optuna study's categorical parameters (single objective).
 
-    ``n_init`` random architectures first, then each trial samples uniformly
-    from the top ``top_m`` unevaluated architectures under a ``predictor`` fitted to the
-    ``target`` (ranks by default) of the completed trials.
+    ``n_init`` random architectures first, then each trial picks by ``acquisition``
+    (``"greedy"``, the default, or ``"uniform"``; ``explore`` and ``stall`` as in the
+    ``weaknas`` strategy, module docstring) among the unevaluated architectures, ranked by
+    a ``predictor`` fitted to the ``target`` (ranks by default) of the completed trials.
     """
 
     def __init__(
@@ -69,10 +77,23 @@ class WeakNASSampler(BaseSampler):
         max_enumerate: int = 1_000_000,
         pool_size: int = 100_000,
         search_space: dict[str, Sequence] | None = None,
+        acquisition: str | None = None,
+        explore: float | None = None,
+        stall: int | None = None,
     ) -> None:
         if n_init < 1 or top_m < 1:
             raise ValueError(f"n_init and top_m must be >= 1, got {n_init}, {top_m}")
         make_predictor(predictor)  # fail now on an unknown name
+        acquisition, explore, stall = resolve_picks(acquisition, explore, stall)
+        if acquisition not in SAMPLER_ACQUISITIONS:
+            raise ValueError(
+                f"acquisition {acquisition!r}: the sampler fits one predictor, so it picks "
+                f"by one of {SAMPLER_ACQUISITIONS}"
+            )
+        check_options(0, explore, 0.0, acquisition, stall=stall)
+        self.acquisition = acquisition
+        self.explore = explore
+        self.stall = stall
         self.n_init = n_init
         self.top_m = top_m
         self.predictor = predictor
@@ -189,12 +210,17 @@ class WeakNASSampler(BaseSampler):
         rng = np.random.default_rng([self.seed, trial.number])
         seen, indices, values = self._state(study, trial, space, key)
         ranked = self._ranking(space, seen, indices, values, rng)
+        starting = len(indices) < self.n_init
+        uniform = starting or self._draws_uniformly(values, rng)
         for _ in range(MAX_CLAIM_TRIES):
             unseen = ranked[~seen[ranked]]
             if len(unseen) == 0:  # everything evaluated: repeats are all that is left
                 return int(rng.integers(space.size))
-            top = unseen[: max(1, self.top_m)] if len(indices) >= self.n_init else unseen
-            index = int(rng.choice(top))
+            if uniform:
+                top = unseen if starting else unseen[: max(1, self.top_m)]
+                index = int(rng.choice(top))
+            else:
+                index = int(unseen[0])  # the predicted best not yet taken
             study._storage.set_trial_system_attr(trial._trial_id, key, index)
             # Another worker may have claimed the same architecture since we read the
             # trials. Whoever reads second sees both claims and picks again.
@@ -202,6 +228,14 @@ class WeakNASSampler(BaseSampler):
                 return index
             seen[index] = True
         return index
+
+    def _draws_uniformly(self, values: list[float], rng: np.random.Generator) -> bool:
+        """Whether this trial draws from the top-M: the paper's acquisition, the explore
+        share of the default's, or every trial once the search has stalled."""
+        if self.acquisition == "uniform" or rng.random() < self.explore:
+            return True
+        since_best = len(values) - 1 - int(np.argmax(values))  # completed trials, in order
+        return bool(self.stall) and since_best >= self.stall * STALL_TRIALS
 
     def _ranking(self, space, seen, indices, values, rng) -> np.ndarray:
         """All architectures, best predicted first (random order during start-up)."""
