@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from weaknas.cli.options import fmt, search_config
+from weaknas.cli.options import flags, fmt, search_config
 from weaknas.cli.run_folder import search_folder
 
 MOBILENETV3_FLAGS = ("flops", "width", "resolution")
@@ -54,9 +54,9 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         if args.flops:
             options["flops"] = tuple(float(b) for b in args.flops.split(":"))
     else:
-        used = [f"--{name}" for name in MOBILENETV3_FLAGS if getattr(args, name) is not None]
+        used = [name for name in MOBILENETV3_FLAGS if getattr(args, name) is not None]
         if used:
-            raise ValueError(f"{', '.join(used)}: settings of --space mobilenetv3")
+            raise ValueError(f"{flags(used)}: settings of --space mobilenetv3")
     if args.objective.startswith("supernet:"):
         if space_name != "mobilenetv3":
             raise ValueError(

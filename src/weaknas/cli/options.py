@@ -53,22 +53,27 @@ def fmt(value, digits: int = 2) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
-# Strategy settings by flag: a flag given to a strategy that does not take it is an error.
-STRATEGY_FLAGS = {
-    "n_init": "--n-init",
-    "batch_size": "--batch-size",
-    "predictor": "--predictor",
-    "encoding": "--encoding",
-    "target": "--target",
-    "acquisition": "--acquisition",
-    "n_models": "--n-models",
-    "top_m": "--top-m",
-    "pool_grow": "--pool-grow",
-    "explore": "--explore",
-    "local": "--local",
-    "shortlist": "--shortlist",
-    "stall": "--stall",
-}
+# Strategy settings: a flag given to a strategy that does not take it is an error.
+STRATEGY_SETTINGS = (
+    "n_init",
+    "batch_size",
+    "predictor",
+    "encoding",
+    "target",
+    "acquisition",
+    "n_models",
+    "top_m",
+    "pool_grow",
+    "explore",
+    "local",
+    "shortlist",
+    "stall",
+)
+
+
+def flags(names) -> str:
+    """Settings as the flags a user types (``n_init`` -> ``--n-init``), comma-separated."""
+    return ", ".join("--" + name.replace("_", "-") for name in names)
 
 
 def given_options(args: argparse.Namespace, command: str) -> set[str]:
@@ -82,11 +87,11 @@ def check_strategy_flags(given: set[str], strategies: list[str]) -> None:
     """A strategy flag that no chosen strategy takes would be ignored: refuse it."""
     from weaknas.strategies import strategy_parameters
 
-    for name, flag in STRATEGY_FLAGS.items():
+    for name in STRATEGY_SETTINGS:
         takers = [s for s in strategies if name in strategy_parameters(s)]
         if name in given and not takers:
             takes = ", ".join(strategy_parameters(strategies[0])) or "no options"
             raise ValueError(
-                f"{flag} is not used by --strategy {','.join(strategies)} "
+                f"{flags([name])} is not used by --strategy {','.join(strategies)} "
                 f"({strategies[0]} takes: {takes})"
             )

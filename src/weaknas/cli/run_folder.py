@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from weaknas.cli.options import flags
 from weaknas.cli.parser import build_parser
 
 # What ``weaknas search`` records in ``cli.json`` so that ``--resume DIR`` needs nothing else.
@@ -74,10 +75,10 @@ def resumed_settings(args: argparse.Namespace) -> None:
         defaults = vars(build_parser().parse_args(["search"]))
         given = [n for n in SEARCH_SETTINGS if getattr(args, n) != defaults[n]]
         if given or args.out or args.overwrite:
-            flags = ", ".join("--" + n.replace("_", "-") for n in given + ["out"] * bool(args.out))
+            named = flags(given + ["out"] * bool(args.out))
             raise ValueError(
                 f"--resume {out} continues the run with the settings in {stored}; "
-                f"drop {flags or '--overwrite'}"
+                f"drop {named or '--overwrite'}"
             )
         for name, value in json.loads(stored.read_text()).items():
             if name in SEARCH_SETTINGS:

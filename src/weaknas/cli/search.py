@@ -7,7 +7,13 @@ import argparse
 import sys
 
 from weaknas.cli.objective_search import objective_search
-from weaknas.cli.options import check_strategy_flags, fmt, given_options, search_config
+from weaknas.cli.options import (
+    check_strategy_flags,
+    flags,
+    fmt,
+    given_options,
+    search_config,
+)
 from weaknas.cli.run_folder import resumed_settings, search_folder
 
 OBJECTIVE_FLAGS = (
@@ -45,9 +51,9 @@ def search_command(args: argparse.Namespace) -> int:
     if objective:
         clash = [f for f in TABLE_FLAGS if f in given]
         if clash:
-            flags = ", ".join("--" + f.replace("_", "-") for f in clash)
             raise ValueError(
-                f"{flags}: for benchmark tables; with --objective, name the space with --space"
+                f"{flags(clash)}: for benchmark tables; "
+                "with --objective, name the space with --space"
             )
         if (
             args.data
@@ -61,9 +67,8 @@ def search_command(args: argparse.Namespace) -> int:
         return objective_search(args, given)
     unused = [f for f in OBJECTIVE_FLAGS if f in given]
     if unused:
-        flags = ", ".join("--" + f for f in unused)
         raise ValueError(
-            f"{flags}: for searches of your own --objective (a benchmark table names its "
+            f"{flags(unused)}: for searches of your own --objective (a benchmark table names its "
             "space and answers at once)"
         )
     from weaknas.benchmarks import load_benchmark
