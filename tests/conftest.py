@@ -41,13 +41,30 @@ def _no_data_env(monkeypatch):
     monkeypatch.delenv("WEAKNAS_DATA", raising=False)
 
 
-def _process_running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped (Linux /proc)."""
+def _stat_fields(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (state first, then the
+    parent's pid), or None once the process is gone (Linux)."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+            return stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def _process_running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = _stat_fields(entry.name)
+        if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def _ended_within(pids: list[int], seconds: float) -> bool:
@@ -66,3 +83,9 @@ def _ended_within(pids: list[int], seconds: float) -> bool:
 def ended_within():
     """``ended_within(pids, seconds)``: for kill -9 tests, whether the workers end."""
     return _ended_within
+
+
+@pytest.fixture
+def children_of():
+    """``children_of(pid)``: the live child processes of ``pid`` (Linux /proc)."""
+    return _children

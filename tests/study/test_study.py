@@ -119,24 +119,9 @@ def test_settings_recorded_by_older_code_are_read_as_that_code_meant_them():
     assert recorded_config(now.as_dict()) == now
 
 
-def _children(pid: int) -> list[int]:
-    """Live processes whose parent is ``pid`` (Linux /proc)."""
-    from pathlib import Path
-
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended while we looked
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path, ended_within):
+def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path, ended_within, children_of):
     """kill -9 of a study: its pool workers end within a second or so instead of
     finishing their current runs (and the ones queued to them) in the study's folder."""
     import signal
@@ -146,13 +131,12 @@ def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path, ended_within
     argv = ["study", "--benchmark", "nb201-cifar10", "--data", str(nb201_csv)]
     argv += ["--predictor", "rf", "--budget", "300", "--seeds", "6", "--workers", "2"]
     argv += ["--out", str(tmp_path / "study"), "--quiet"]
-    launch = "import sys; from weaknas.cli import main; sys.exit(main(sys.argv[1:]))"
-    study = subprocess.Popen([sys.executable, "-c", launch, *argv])
+    study = subprocess.Popen([sys.executable, "-m", "weaknas.cli", *argv])
     seeds = tmp_path / "study" / "seeds"
     deadline = time.time() + 120
     while len(list(seeds.glob("seed_*/events.jsonl"))) < 2 and time.time() < deadline:
         time.sleep(0.1)
-    workers = _children(study.pid)
+    workers = children_of(study.pid)
     assert len(workers) >= 2 and study.poll() is None, "the study's runs did not start"
     unfinished = {p.parent.name for p in seeds.glob("seed_*/events.jsonl")}
     unfinished -= {p.parent.name for p in seeds.glob("seed_*/summary.json")}
