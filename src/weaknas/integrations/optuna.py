@@ -42,7 +42,7 @@ from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.categorical import CategoricalSpace
 from weaknas.strategies.base import best_first
 from weaknas.strategies.targets import check_target, fit_labels
-from weaknas.strategies.weaknas import check_options, resolve_picks
+from weaknas.strategies.weaknas import check_options, resolve_picks, stalled
 
 CLAIM = "weaknas:index"
 SAMPLER_ACQUISITIONS = ("greedy", "uniform")
@@ -234,8 +234,7 @@ class WeakNASSampler(BaseSampler):
         share of the default's, or every trial once the search has stalled."""
         if self.acquisition == "uniform" or rng.random() < self.explore:
             return True
-        since_best = len(values) - 1 - int(np.argmax(values))  # completed trials, in order
-        return bool(self.stall) and since_best >= self.stall * STALL_TRIALS
+        return stalled(values, self.stall, STALL_TRIALS)  # completed trials, in order
 
     def _ranking(self, space, seen, indices, values, rng) -> np.ndarray:
         """All architectures, best predicted first (random order during start-up)."""

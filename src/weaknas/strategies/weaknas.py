@@ -78,6 +78,15 @@ def resolve_picks(
     )
 
 
+def stalled(values, stall: int, per_iteration: int) -> bool:
+    """True once ``stall`` iterations of ``per_iteration`` queries have not raised the
+    best of ``values`` (in the order observed); never with ``stall`` 0."""
+    if not stall:
+        return False
+    since_best = len(values) - 1 - int(np.argmax(values))  # first reach of the max
+    return since_best >= stall * per_iteration
+
+
 def check_options(
     pool_grow: int,
     explore: float,
@@ -218,11 +227,7 @@ class WeakNAS(PredictorStrategy):
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
 
     def _stalled(self, values: np.ndarray) -> bool:
-        """True once ``stall`` iterations' worth of queries have not raised the best."""
-        if not self.stall:
-            return False
-        since_best = len(values) - 1 - int(np.argmax(values))  # first reach of the max
-        return since_best >= self.stall * self.batch_size
+        return stalled(values, self.stall, self.batch_size)
 
     def _rank_shortlist(self, models, near) -> tuple[np.ndarray, np.ndarray]:
         """The shortlist (sorted unseen indices, plus ``near`` if given) and every
