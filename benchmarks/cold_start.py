@@ -60,24 +60,26 @@ def checkout(revision: str, into: Path) -> Path:
     return into / "src"
 
 
+def wall_seconds(source: Path, args: list[str], **run) -> float:
+    """Whole-process wall time of ``python ARGS`` with ``source`` first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *args], env=env, **run)
+    return time.perf_counter() - started
+
+
 def timed(source: Path, argv: list[str], scratch: Path) -> float:
     out = tempfile.mkdtemp(dir=scratch)
     args = [a.replace("{out}", str(Path(out) / "run")) for a in argv]
-    env = {**os.environ, "PYTHONPATH": str(source)}
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", LAUNCH, *args], env=env, cwd=scratch, capture_output=True)
-    return time.perf_counter() - started
+    return wall_seconds(source, ["-c", LAUNCH, *args], cwd=scratch, capture_output=True)
 
 
 def floor(repeats: int) -> None:
     """Median whole-process time of each import in ``FLOOR``, interleaved."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     times: dict[str, list[float]] = {name: [] for name in FLOOR}
     for _ in range(repeats):
         for name, code in FLOOR.items():
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], env=env, check=True)
-            times[name].append(time.perf_counter() - started)
+            times[name].append(wall_seconds(ROOT / "src", ["-c", code], check=True))
     for name, values in times.items():
         print(f"{name:42s} {statistics.median(values):6.2f} s", flush=True)
     print(f"(medians of {repeats} fresh interpreters each, interleaved, whole process)")
