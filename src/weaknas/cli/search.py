@@ -108,7 +108,8 @@ def search_command(args: argparse.Namespace) -> int:
             + (
                 "  (best found is the best by the noisy value the search observed, one "
                 "training run's; the optimum is the best by the mean over training runs)\n"
-                if not summary["exact_observations"] and q is None
+                if not summary["exact_observations"]
+                and summary["best_arch"] != summary["optimum_arch"]
                 else ""
             )
             + "".join(f"  note: {n}\n" for n in summary["notes"])
