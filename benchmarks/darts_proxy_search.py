@@ -28,7 +28,13 @@ from scored_pool import scored_pool_benchmark, search_each
 from weaknas.spaces.darts import DartsSpace
 from weaknas.study.report import markdown_table
 
-METHODS = ("weaknas", "random", "evolution")
+# (strategy, settings): the default WeakNAS, the paper's uniform picks, the baselines
+METHODS = (
+    ("weaknas", {}),
+    ("weaknas", {"acquisition": "uniform"}),
+    ("random", {}),
+    ("evolution", {}),
+)
 
 
 def score_pool(space: DartsSpace, path: Path, channels: int, layers: int) -> pd.DataFrame:
@@ -82,7 +88,7 @@ def main() -> None:
     bench = scored_pool_benchmark(
         "darts-synflow", space, values, out / "pool_synflow.csv", "log10 synflow (C=16, 8 cells)"
     )
-    tables = search_each(bench, [(method, {}) for method in METHODS], args.seeds, args.budget)
+    tables = search_each(bench, METHODS, args.seeds, args.budget)
     text = markdown_table(tables, checkpoints=())
     header = (
         f"DARTS pool of {space.size} genotypes (seed 0), objective log10 synflow of the "

@@ -31,11 +31,12 @@ from weaknas.evaluators.proxy_objective import ProxyObjective
 from weaknas.spaces.mobilenetv3 import MobileNetV3Space
 from weaknas.study.report import markdown_table
 
-# (strategy, settings): WeakNAS with the defaults, and with the paper's target (values,
-# as --preset ofa-paper; its 100/100/top-1,000 scaled to this pool as the defaults'
-# 10/10/top-100 are), random search and regularized evolution.
+# (strategy, settings): WeakNAS with the defaults, with the paper's uniform picks, and
+# with the paper's target (values, as --preset ofa-paper; its 100/100/top-1,000 scaled to
+# this pool as the defaults' 10/10/top-100 are), random search and regularized evolution.
 METHODS = (
     ("weaknas", {}),
+    ("weaknas", {"acquisition": "uniform"}),
     ("weaknas", {"target": "value"}),
     ("random", {}),
     ("evolution", {}),
