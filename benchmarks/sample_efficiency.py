@@ -120,8 +120,10 @@ def main() -> None:
     for dataset in args.datasets.split(","):
         for method in args.methods.split(","):
             settings, n_seeds = METHODS[method]
-            if settings["strategy"] == "weaknas":  # the paper's picks unless a method sets
-                settings = {"acquisition": "uniform", **settings}  # its own (None: default)
+            # WeakNAS methods take the paper's picks unless they set their own (None: the
+            # shipped default's)
+            if settings["strategy"] == "weaknas":
+                settings = {"acquisition": "uniform", **settings}
             config = SearchConfig(benchmark=dataset, stop_at_optimum=True, **settings)
             folder = Path(args.out) / dataset / method
             if args.collect and not (folder / "seeds.csv").is_file():
