@@ -71,6 +71,25 @@ STRATEGY_SETTINGS = (
 )
 
 
+# Settings of searches of your own --objective: a table search refuses them.
+OBJECTIVE_FLAGS = (
+    "space",
+    "executor",
+    "workers",
+    "timeout",
+    "address",
+    "epochs",
+    "pool",
+    "flops",
+    "width",
+    "resolution",
+    "eval_images",
+    "augment",
+    "image_size",
+    "train_images",
+)
+
+
 def flags(names) -> str:
     """Settings as the flags a user types (``n_init`` -> ``--n-init``), comma-separated."""
     return ", ".join("--" + name.replace("_", "-") for name in names)

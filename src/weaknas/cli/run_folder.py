@@ -6,48 +6,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from weaknas.cli.options import flags
+from weaknas.cli.options import OBJECTIVE_FLAGS, STRATEGY_SETTINGS, flags
 from weaknas.cli.parser import build_parser
 
 # What ``weaknas search`` records in ``cli.json`` so that ``--resume DIR`` needs nothing else.
 SEARCH_SETTINGS = (
     "objective",
-    "executor",
-    "address",
     "benchmark",
     "strategy",
     "budget",
-    "predictor",
-    "n_init",
-    "batch_size",
-    "top_m",
-    "encoding",
-    "target",
-    "acquisition",
-    "n_models",
     "deterministic",
     "stop_at_optimum",
     "data",
     "seed",
     "train",
-    "space",
-    "pool",
-    "flops",
-    "width",
-    "resolution",
-    "eval_images",
-    "augment",
-    "image_size",
-    "train_images",
     "preset",
-    "pool_grow",
-    "explore",
-    "local",
-    "shortlist",
-    "stall",
-    "epochs",
-    "workers",
-    "timeout",
+    *STRATEGY_SETTINGS,
+    *OBJECTIVE_FLAGS,
 )
 CLI_FILE = "cli.json"
 # Files a search writes; --overwrite removes exactly these.

@@ -8,6 +8,7 @@ import sys
 
 from weaknas.cli.objective_search import objective_search
 from weaknas.cli.options import (
+    OBJECTIVE_FLAGS,
     check_strategy_flags,
     flags,
     fmt,
@@ -16,22 +17,6 @@ from weaknas.cli.options import (
 )
 from weaknas.cli.run_folder import resumed_settings, search_folder
 
-OBJECTIVE_FLAGS = (
-    "space",
-    "executor",
-    "workers",
-    "timeout",
-    "address",
-    "epochs",
-    "pool",
-    "flops",
-    "width",
-    "resolution",
-    "eval_images",
-    "augment",
-    "image_size",
-    "train_images",
-)
 TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
 
 
