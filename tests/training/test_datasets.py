@@ -27,7 +27,7 @@ def test_cifar10_binary(tmp_path):
 def test_cifar100_binary_uses_fine_labels(tmp_path):
     folder = tmp_path / "cifar-100-binary"
     folder.mkdir()
-    records = np.zeros((40, 3074), dtype=np.uint8)
+    records = np.random.default_rng(0).integers(0, 256, (40, 3074), dtype=np.uint8)
     records[:, 0] = 7  # coarse
     records[:, 1] = np.arange(40) % 5 + 40  # fine
     records.tofile(folder / "train.bin")
@@ -77,6 +77,38 @@ def test_bad_data_is_named(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(ValueError, match="a file must be an .npz"):
         load_images(str(tmp_path / "notes.txt"))
+
+
+@pytest.mark.parametrize(
+    "x, y, message",
+    [
+        (np.full((20, 8, 8), np.nan), np.arange(20) % 2, "20 of 20 images hold NaN or infinite"),
+        (
+            np.where(np.arange(20)[:, None, None] == 3, np.inf, np.ones((20, 8, 8)) / 2),
+            np.arange(20) % 2,
+            "1 of 20 images hold NaN or infinite",
+        ),
+        (np.full((20, 8, 8), 0.5), np.arange(20) % 2, "every pixel of every image is 0.5"),
+        (
+            np.random.default_rng(0).random((20, 8, 8)),
+            np.arange(20) % 2 - 1,
+            "labels y must be 0..1",
+        ),
+        (np.random.default_rng(0).random((20, 8, 8)), np.arange(20) % 2 + 1, "(min 1, max 2)"),
+        (np.random.default_rng(0).random((20, 8, 8)), np.arange(20) % 2 * 7, "renumber them"),
+    ],
+)
+def test_data_a_network_cannot_learn_from_is_refused_before_the_search(
+    x, y, message, tmp_path, capsys
+):
+    from weaknas.cli import main
+
+    np.savez(tmp_path / "bad.npz", x=x, y=y)
+    out = tmp_path / "run"
+    assert main(["search", "--objective", f"train:{tmp_path / 'bad.npz'}", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "bad.npz" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("kind", ["cifar", "folder"])

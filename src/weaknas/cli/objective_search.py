@@ -71,7 +71,8 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         space_name, None if space_name != "nb101" else args.data, pool=args.pool, **options
     )
     config = search_config(args, benchmark=None, space=args.space or "nb201")
-    for note in config.check_space(space):
+    config, notes = config.for_space(space)
+    for note in notes:  # on what runs: shown also under --quiet
         print(f"weaknas: note: {note}", file=sys.stderr)
     training = {"augment": True} if args.augment else {}
     if args.image_size is not None:
@@ -105,6 +106,8 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         "options": config.as_dict(),
         "objective": {"spec": args.objective, "epochs": args.epochs},
     }
+    if training:  # recorded in run.json and summary.json (left out when empty, as before)
+        settings["objective"]["training"] = training
     result = search(
         objective,
         space,
@@ -120,7 +123,19 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         retry_failed=args.retry_failed,
         on_result=report,
         settings=settings,
+        observer=_noting(notes),
     )
+    evaluations = result.evaluations
+    if len(evaluations) and result.n_failed == len(evaluations):
+        errors = evaluations["error"].value_counts()
+        print(
+            f"weaknas: error: every one of the {len(evaluations)} evaluations failed; the "
+            f"most common error ({errors.iloc[0]} of them): {errors.index[0]}\n"
+            f"  each error is in {out / 'evaluations.parquet'}; once fixed, evaluate them "
+            f"again with: weaknas search --resume {out} --retry-failed",
+            file=sys.stderr,
+        )
+        return 1
     if not quiet:
         print(
             f"{config.label} on {space.name} with {args.objective} (seed {args.seed}): "
@@ -129,6 +144,15 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
             f"  value {fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
         )
     return 0
+
+
+def _noting(notes: list[str]):
+    """An observer that puts ``notes`` in the run's summary."""
+    from weaknas.runner.observers import Observer
+
+    observer = Observer()
+    observer.notes = tuple(notes)
+    return observer
 
 
 def _apply_space_preset(args: argparse.Namespace, given: set[str]) -> None:

@@ -70,7 +70,9 @@ def search_command(args: argparse.Namespace) -> int:
         raise ValueError("--data: NAS-Bench-Graph's tables come from its wheel (weaknas[graph])")
     config = search_config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
-    config.check_space(benchmark.space)
+    config, notes = config.for_space(benchmark.space)
+    for note in notes:  # on what runs: shown also under --quiet
+        print(f"weaknas: note: {note}", file=sys.stderr)
     out = args.run_folder = search_folder(args)
     progress = not args.quiet and sys.stderr.isatty()
     summary = run_search(
@@ -97,7 +99,7 @@ def search_command(args: argparse.Namespace) -> int:
                 and summary["best_arch"] != summary["optimum_arch"]
                 else ""
             )
-            + "".join(f"  note: {n}\n" for n in summary["notes"])
+            + "".join(f"  note: {n}\n" for n in summary["notes"] if n not in notes)
             + f"  results          {out / 'evaluations.parquet'}, {out / 'summary.json'}"
         )
     return 0

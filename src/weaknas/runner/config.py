@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, fields
 
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
@@ -10,6 +11,7 @@ from weaknas.strategies import (
     STRATEGIES,
     Strategy,
     TopMSchedule,
+    fit_initial_design,
     make_strategy,
     strategy_parameters,
 )
@@ -200,15 +202,28 @@ class SearchConfig:
         return next((family for family in PROTOCOL_DEFAULTS if name.startswith(family)), "nb201")
 
     def check_space(self, space: FiniteSpace) -> list[str]:
-        """Refuse settings that would quietly make the search random on ``space``; return
-        notes on legitimate ones a reader should know of."""
+        """The notes of ``for_space`` (which see): refuses what it refuses."""
+        return self.for_space(space)[1]
+
+    def for_space(self, space: FiniteSpace) -> tuple[SearchConfig, list[str]]:
+        """These settings fitted to ``space``, and notes a reader should know of.
+
+        Refuses settings that would quietly make the search random on ``space``; on a
+        space no larger than the initial design (the budget then capped by the space, not
+        by the user) the initial design is capped instead (``small_space_n_init``), so a
+        small space just works."""
+        fitted = copy.copy(self)
         notes = []
         if self.pool_grow:
             from weaknas.spaces.pool import growable_copy
 
             growable_copy(space)  # refuses a space that holds every architecture already
         uses = strategy_parameters(self.strategy)
-        if "n_init" in uses and self.n_init >= min(self.budget, space.size):
+        if "n_init" in uses and self.budget > space.size and self.n_init >= space.size:
+            options, capped = fit_initial_design(self.strategy, space, {"n_init": self.n_init})
+            object.__setattr__(fitted, "n_init", options["n_init"])  # frozen: one field
+            notes += capped
+        elif "n_init" in uses and self.n_init >= min(self.budget, space.size):
             raise ValueError(
                 f"n_init {self.n_init} (--n-init) >= budget {self.budget} (--budget): every "
                 f"query of {self.strategy} would be a random initial pick; lower --n-init or "
@@ -227,7 +242,7 @@ class SearchConfig:
                 "it (the paper's acquisition, the explore share, a stall) is a random one; "
                 "lower --top-m"
             )
-        return notes
+        return fitted, notes
 
     def strategy_options(self) -> dict:
         """The settings the chosen strategy takes, as its keyword arguments."""

@@ -54,7 +54,7 @@ from weaknas.runner.output import (
     write_table,
 )
 from weaknas.spaces.base import FiniteSpace
-from weaknas.strategies import Strategy, make_strategy
+from weaknas.strategies import Strategy, fit_initial_design, make_strategy
 
 SYNC_AFTER_SECONDS = 1.0  # a result that took this long is fsync'ed at once
 
@@ -124,21 +124,23 @@ class Search:
         settings: dict | None = None,
         **options,
     ) -> None:
+        self.observer = observer or Observer()
         if isinstance(strategy, Strategy):
             if options:
                 raise ValueError("options go to a strategy built by name, not to an instance")
             self.strategy = strategy
             name = type(strategy).__name__
         else:
-            self.strategy = make_strategy(strategy, space, seed=seed, **options)
+            fitted, notes = fit_initial_design(strategy, space, options)
+            self.strategy = make_strategy(strategy, space, seed=seed, **fitted)
             name = strategy
+            self.observer.notes += tuple(notes)  # the summary's notes
         # A strategy may search its own copy of the space (a growing candidate pool):
         # architectures are looked up there. The fingerprint is the space as given.
         self.space = self.strategy.space
         self._space_fingerprint = space.fingerprint() if out_dir is not None else None
         self.seed = seed
         self.settings = settings or {"strategy": name, "seed": seed, "options": options}
-        self.observer = observer or Observer()
         self.iteration = 0
         self.trials: dict[int, Trial] = {}  # every trial handed out, by index
         self.outcomes: dict[int, Outcome] = {}  # finished evaluations, by index

@@ -35,7 +35,7 @@ def run_search(
             f"the settings name benchmark {config.benchmark!r} but {benchmark.name!r} was "
             "given; pass SearchConfig(benchmark=...) matching the benchmark"
         )
-    notes = config.check_space(benchmark.space)
+    config, notes = config.for_space(benchmark.space)
     if strategy is None:
         strategy = config.build_strategy(benchmark.space, seed)
     exact = bool(config.deterministic or benchmark.noiseless)

@@ -16,7 +16,8 @@ kind is read off what it holds:
 Every kind becomes float32 images in [0, 1], ``n x c x h x w``, and a seeded stratified
 80/20 train/validation split (``max_images`` keeps a seeded stratified subset first).
 Problems (a missing path, one class, an unreadable image, a binary file whose length is
-not a whole number of records) are one-line ``ValueError``\\ s naming the file.
+not a whole number of records, NaN or infinite pixels, images of one constant value,
+labels other than 0..classes-1) are one-line ``ValueError``\\ s naming the file.
 """
 
 from __future__ import annotations
@@ -99,6 +100,13 @@ def _npz(path: Path):
         raise ValueError(f"train: {path}: x has {len(x)} rows but y has shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"train: {path}: labels y must be whole numbers, got {y.dtype}")
+    classes = np.unique(y)  # the binary releases and folders number classes themselves
+    if classes.size and (classes[0] < 0 or classes[-1] >= classes.size):
+        shown = classes[:5].tolist() + (["..."] if classes.size > 5 else [])
+        raise ValueError(
+            f"train: {path}: labels y must be 0..{classes.size - 1} for its {classes.size} "
+            f"classes, got {shown} (min {classes[0]}, max {classes[-1]}); renumber them"
+        )
     if x.ndim == 3:
         x = x[:, None]
     elif x.ndim == 4 and x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3):
@@ -161,6 +169,21 @@ def read_centre_crop(
     return pixels.transpose(2, 0, 1) / 255.0
 
 
+def check_images(x: np.ndarray, y: np.ndarray, what: str) -> None:
+    """Refuse data a network cannot learn from, before any search: non-finite pixels
+    (every architecture would score chance and the search would optimise noise), images
+    that are all one constant, and labels that are not 0..classes-1."""
+    finite = np.isfinite(x)
+    if not finite.all():
+        bad = int((~finite.reshape(len(x), -1).all(axis=1)).sum())
+        raise ValueError(
+            f"{what}: {bad} of {len(x)} images hold NaN or infinite values; clean the data "
+            "(or drop those images) first"
+        )
+    if x.size and x.min() == x.max():
+        raise ValueError(f"{what}: every pixel of every image is {x.flat[0]:g}; nothing to learn")
+
+
 def load_split(
     spec: str, seed: int = 0, image_size: int = 32, max_images: int | None = None
 ) -> Split:
@@ -168,6 +191,7 @@ def load_split(
     from sklearn.model_selection import train_test_split
 
     x, y, source = load_images(spec, image_size)
+    check_images(x, y, f"train:{spec}")
     classes = np.unique(y)
     if len(classes) < 2:
         raise ValueError(f"train:{spec}: one class only ({classes.tolist()}); nothing to learn")

@@ -49,6 +49,11 @@ class TrainObjective:
     ) -> None:
         if space not in SPACES:
             raise ValueError(f"train:{dataset} builds networks of {SPACES}, not of {space!r}")
+        if augment and dataset == "digits":
+            raise ValueError(
+                "--augment (augment=True) is not for train:digits: a flipped or shifted 8x8 "
+                "digit is another picture (a mirrored 2 is no 2)"
+            )
         self.dataset = dataset
         self.space = space
         self.epochs = epochs

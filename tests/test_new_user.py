@@ -1,0 +1,86 @@
+"""What a new user hits first (issue 26): each test holds one fix, named for it."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from weaknas.cli import main
+
+SIX = {"depth": [2, 4, 8], "act": ["relu", "gelu"]}  # the README's 6-combination space
+OBJECTIVE = """
+def train(config):
+    return config["depth"] + (config["act"] == "gelu")
+"""
+
+
+@pytest.fixture
+def six_space(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "myspace.json").write_text(json.dumps(SIX))
+    (tmp_path / "mymodule.py").write_text(OBJECTIVE)
+    return ["search", "--space", "myspace.json", "--objective", "mymodule:train"]
+
+
+@pytest.mark.parametrize("strategy", ["weaknas", "evolution", "single-predictor", "bananas"])
+def test_a_small_space_just_works_with_its_initial_design_capped_and_noted(
+    strategy, six_space, tmp_path, capsys
+):
+    assert main([*six_space, "--strategy", strategy, "--out", "run", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "myspace has only 6 architectures" in err and "starts with 3 random" in err
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["n_queries"] == 6 and summary["best_value"] == 9
+    assert any("starts with 3 random" in note for note in summary["notes"])
+    assert main(["search", "--resume", "run", "--quiet"]) == 0  # resumes with the same cap
+
+
+def test_a_budget_the_user_set_below_the_initial_design_is_still_refused(six_space, capsys):
+    assert main([*six_space, "--n-init", "5", "--budget", "4", "--out", "run"]) == 2
+    assert "n_init 5 (--n-init) >= budget 4" in capsys.readouterr().err
+
+
+def test_a_small_space_in_python_is_capped_with_the_same_note():
+    import weaknas
+
+    space = weaknas.CategoricalSpace(SIX)
+    result = weaknas.search(lambda c: c["depth"], space, budget=1000, strategy="evolution")
+    assert result.summary["n_queries"] == 6
+    assert "evolution starts with 3 random" in result.summary["notes"][0]
+
+
+def test_a_tiny_darts_pool_just_works(tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["search", "--space", "darts", "--pool", "5", "--objective", "proxy:params"]
+    assert main([*argv, "--out", str(out), "--quiet"]) == 0
+    assert "darts has only 5 architectures" in capsys.readouterr().err
+    assert len(pd.read_parquet(out / "evaluations.parquet")) == 5
+
+
+def test_augment_is_refused_for_digits_and_recorded_where_it_applies(tmp_path, capsys):
+    import numpy as np
+
+    assert main(["search", "--train", "digits", "--augment", "--out", str(tmp_path / "d")]) == 2
+    assert "--augment (augment=True) is not for train:digits" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
+    images = np.random.default_rng(0).integers(0, 256, (40, 8, 8), dtype=np.uint8)
+    np.savez(tmp_path / "data.npz", x=images, y=np.arange(40) % 2)
+    argv = ["search", "--objective", f"train:{tmp_path / 'data.npz'}", "--augment"]
+    argv += ["--epochs", "1", "--budget", "3", "--n-init", "2", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "run")]) == 0
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["settings"]["objective"]["training"] == {"augment": True}
+
+
+def test_a_search_whose_every_evaluation_failed_is_an_error_exit_naming_the_cause(
+    six_space, tmp_path, capsys
+):
+    (tmp_path / "broken.py").write_text(
+        "def train(config):\n    raise RuntimeError('CUDA out of memory')\n"
+    )
+    argv = [*six_space[:3], "--objective", "broken:train", "--out", "run", "--quiet"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "every one of the 6 evaluations failed" in err
+    assert "RuntimeError: CUDA out of memory" in err and "--resume run --retry-failed" in err
+    assert main(["search", "--resume", "run", "--quiet"]) == 1  # and again when resumed
