@@ -1,6 +1,8 @@
 """What a new user hits first (issue 26): each test holds one fix, named for it."""
 
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -84,3 +86,53 @@ def test_a_search_whose_every_evaluation_failed_is_an_error_exit_naming_the_caus
     assert "every one of the 6 evaluations failed" in err
     assert "RuntimeError: CUDA out of memory" in err and "--resume run --retry-failed" in err
     assert main(["search", "--resume", "run", "--quiet"]) == 1  # and again when resumed
+
+
+def _first_run(six_space, tmp_path):
+    assert main([*six_space, "--budget", "4", "--n-init", "2", "--out", "run", "--quiet"]) == 0
+    return tmp_path / "run"
+
+
+def test_a_damaged_log_is_named_with_the_event_at_fault(six_space, tmp_path, capsys):
+    run = _first_run(six_space, tmp_path)
+    log = run / "events.jsonl"
+    lines = log.read_text().splitlines()
+    result = json.loads(lines[1])
+    assert result["event"] == "result"
+    result["index"] = 162  # an architecture no ask proposed (a hand edit)
+    log.write_text("\n".join([lines[0], json.dumps(result), *lines[2:]]) + "\n")
+    (run / "summary.json").unlink()
+    capsys.readouterr()
+    assert main(["search", "--resume", "run"]) == 2
+    err = capsys.readouterr().err
+    assert "events.jsonl: event 2: a result of architecture(s) [162]" in err
+    del result["value"]  # a record without a field it needs
+    result["index"] = json.loads(lines[1])["index"]
+    log.write_text("\n".join([lines[0], json.dumps(result), *lines[2:]]) + "\n")
+    assert main(["search", "--resume", "run"]) == 2
+    assert "event 2 (" in capsys.readouterr().err
+
+
+def test_resume_names_a_damaged_cli_json_and_works_from_another_folder(
+    six_space, tmp_path, capsys, monkeypatch
+):
+    run = _first_run(six_space, tmp_path)
+    (run / "summary.json").unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    resume = [sys.executable, "-m", "weaknas.cli", "search", "--resume", str(run), "--quiet"]
+    # a fresh process: mymodule and myspace.json are found where the search started
+    done = subprocess.run(resume, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_parquet(run / "evaluations.parquet")) == 4
+    assert main(["search", "--resume", str(run), "--quiet"]) == 0
+    assert "holds a finished search: nothing left to evaluate" in capsys.readouterr().err
+    (run / "cli.json").write_text('{"space": ')
+    assert main(["search", "--resume", str(run)]) == 2
+    assert f"{run / 'cli.json'} is damaged (Expecting value" in capsys.readouterr().err
+    recorded = {"space": "big_ok.json", "objective": "mymodule:train"}  # an older, relative one
+    (run / "cli.json").write_text(json.dumps(recorded))
+    assert main(["search", "--resume", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert f"records --space big_ok.json, which is not found from {elsewhere}" in err

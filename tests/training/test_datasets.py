@@ -139,4 +139,4 @@ def test_train_searches_on_disk_data_from_the_command_line(tmp_path, monkeypatch
     assert summary["n_queries"] == 3
     capsys.readouterr()
     assert main(["search", "--objective", "train:nowhere", "--budget", "30"]) == 2
-    assert "train:nowhere: no such file or folder" in capsys.readouterr().err
+    assert f"train:{tmp_path / 'nowhere'}: no such file or folder" in capsys.readouterr().err

@@ -4,6 +4,8 @@ settings) and how ``--resume DIR`` reads them back."""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from weaknas.cli.options import OBJECTIVE_FLAGS, STRATEGY_SETTINGS, flags
@@ -25,6 +27,7 @@ SEARCH_SETTINGS = (
     *OBJECTIVE_FLAGS,
 )
 CLI_FILE = "cli.json"
+WORKDIR = "workdir"  # cli.json: where the search started (its MODULE:FUNCTION imports)
 # Files a search writes; --overwrite removes exactly these.
 RUN_FILES = (
     CLI_FILE,
@@ -55,9 +58,19 @@ def resumed_settings(args: argparse.Namespace) -> None:
                 f"--resume {out} continues the run with the settings in {stored}; "
                 f"drop {named or '--overwrite'}"
             )
-        for name, value in json.loads(stored.read_text()).items():
+        try:
+            recorded = json.loads(stored.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(f"--resume {out}: {stored} is damaged ({exc})") from None
+        if not isinstance(recorded, dict):
+            raise ValueError(f"--resume {out}: {stored} holds no settings (not a JSON object)")
+        for name, value in recorded.items():
             if name in SEARCH_SETTINGS:
                 setattr(args, name, value)
+        _check_recorded_paths(args, stored)
+        workdir = recorded.get(WORKDIR)
+        if workdir and workdir not in sys.path:
+            sys.path.append(workdir)  # MODULE:FUNCTION importable as where it started
 
 
 def search_folder(args: argparse.Namespace) -> Path:
@@ -66,7 +79,14 @@ def search_folder(args: argparse.Namespace) -> Path:
     import json
 
     if args.resume:
-        return Path(args.resume)
+        out = Path(args.resume)
+        if (out / "summary.json").is_file() and not args.retry_failed:
+            print(
+                f"weaknas: note: {out} holds a finished search: nothing left to evaluate "
+                "(--retry-failed evaluates its failures again)",
+                file=sys.stderr,
+            )
+        return out
     kind, _, target = (args.objective or "").partition(":")
     label = f"{kind}-{Path(target).name}" if "/" in target else f"{kind}-{target}"
     default = (
@@ -88,7 +108,47 @@ def search_folder(args: argparse.Namespace) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
         settings = {name: getattr(args, name) for name in SEARCH_SETTINGS}
+        settings[WORKDIR] = os.getcwd()
         (out / CLI_FILE).write_text(json.dumps(settings, indent=2) + "\n")
     except OSError as exc:
         raise ValueError(f"--out {out}: cannot write there ({exc.strerror})") from None
     return out
+
+
+def _path_settings(settings: dict) -> dict[str, str]:
+    """The settings that name files or folders: ``--space X.json``, ``--data``, and the
+    path of ``--objective train:PATH`` or ``supernet:PATH``."""
+    paths = {}
+    if str(settings.get("space") or "").endswith(".json"):
+        paths["space"] = settings["space"]
+    if settings.get("data"):
+        paths["data"] = settings["data"]
+    kind, _, target = str(settings.get("objective") or "").partition(":")
+    if kind in ("train", "supernet") and target and target != "digits":
+        paths["objective"] = target
+    return paths
+
+
+def absolute_paths(args: argparse.Namespace) -> None:
+    """A new search's paths made absolute before anything uses them: recorded so in
+    ``cli.json`` and ``run.json``, the run resumes from any folder."""
+    if args.resume:
+        return  # as recorded
+    for name, path in _path_settings(vars(args)).items():
+        absolute = str(Path(path).absolute())
+        if name == "objective":
+            args.objective = f"{args.objective.partition(':')[0]}:{absolute}"
+        else:
+            setattr(args, name, absolute)
+
+
+def _check_recorded_paths(args: argparse.Namespace, stored: Path) -> None:
+    """A relative path recorded by an earlier version is read from the working folder:
+    when it is not there, say where it came from and where it was looked for."""
+    for name, path in _path_settings(vars(args)).items():
+        if not Path(path).exists():
+            shown = args.objective if name == "objective" else path
+            raise ValueError(
+                f"{stored} records --{name} {shown}, which is not found from {Path.cwd()}; "
+                "resume from the folder the search was started in"
+            )

@@ -15,7 +15,7 @@ from weaknas.cli.options import (
     given_options,
     search_config,
 )
-from weaknas.cli.run_folder import resumed_settings, search_folder
+from weaknas.cli.run_folder import absolute_paths, resumed_settings, search_folder
 
 TABLE_FLAGS = ("benchmark", "deterministic", "stop_at_optimum")
 
@@ -32,6 +32,8 @@ def search_command(args: argparse.Namespace) -> int:
     if args.retry_failed and not args.resume:
         raise ValueError("--retry-failed continues a run: use it with --resume DIR")
     objective = args.objective = _objective_spec(args)
+    absolute_paths(args)
+    objective = args.objective
     check_strategy_flags(given, [args.strategy])
     if objective:
         clash = [f for f in TABLE_FLAGS if f in given]

@@ -182,33 +182,53 @@ class Search:
         self._started = time.perf_counter()
 
     def _replay(self, events: list[dict], log_file: Path) -> None:
-        """Re-apply logged asks and tells; the strategy must propose the same again."""
+        """Re-apply logged asks and tells; the strategy must propose the same again. A
+        damaged or hand-edited log is named with the event at fault."""
         for number, event in enumerate(events, start=1):
-            kind = event.get("event")
-            if kind == "ask":
-                trials = self._ask(len(event["indices"]))
-                proposed = [t.index for t in trials]
-                if proposed != event["indices"]:
-                    raise DataFileError(
-                        log_file,
-                        f"event {number}: the strategy now proposes {proposed} where the log "
-                        f"has {event['indices']}; was the run started with other code or data?",
-                    )
-            elif kind == "result":
-                elapsed = event.get("elapsed")
-                elapsed = float("nan") if elapsed is None else float(elapsed)
-                self.outcomes[event["index"]] = Outcome(
-                    event["value"], event["error"], event["seconds"], event.get("info", {}), elapsed
+            try:
+                self._replay_event(event, number, log_file)
+            except (KeyError, TypeError, ValueError) as exc:
+                if isinstance(exc, DataFileError):
+                    raise
+                raise DataFileError(
+                    log_file, f"event {number} ({json.dumps(event)[:200]}) is damaged ({exc!r})"
+                ) from None
+
+    def _replay_event(self, event: dict, number: int, log_file: Path) -> None:
+        kind = event.get("event")
+        if kind in ("result", "tell", "retry"):
+            referred = event.get("indices", [event.get("index")])
+            unknown = [i for i in referred if i not in self.trials]
+            if unknown:
+                raise DataFileError(
+                    log_file,
+                    f"event {number}: a {kind} of architecture(s) {unknown} that no earlier "
+                    "ask proposed; was the log edited or damaged?",
                 )
-                if math.isfinite(elapsed):
-                    self._clock_offset = max(self._clock_offset, elapsed)
-            elif kind == "retry":
-                self._reopen(event["indices"])
-            elif kind == "tell":
-                for index in event["indices"] if "indices" in event else [event["index"]]:
-                    self._tell_strategy(index)
-            else:
-                raise DataFileError(log_file, f"event {number} has unknown type {kind!r}")
+        if kind == "ask":
+            trials = self._ask(len(event["indices"]))
+            proposed = [t.index for t in trials]
+            if proposed != event["indices"]:
+                raise DataFileError(
+                    log_file,
+                    f"event {number}: the strategy now proposes {proposed} where the log "
+                    f"has {event['indices']}; was the run started with other code or data?",
+                )
+        elif kind == "result":
+            elapsed = event.get("elapsed")
+            elapsed = float("nan") if elapsed is None else float(elapsed)
+            self.outcomes[event["index"]] = Outcome(
+                event["value"], event["error"], event["seconds"], event.get("info", {}), elapsed
+            )
+            if math.isfinite(elapsed):
+                self._clock_offset = max(self._clock_offset, elapsed)
+        elif kind == "retry":
+            self._reopen(event["indices"])
+        elif kind == "tell":
+            for index in event["indices"] if "indices" in event else [event["index"]]:
+                self._tell_strategy(index)
+        else:
+            raise DataFileError(log_file, f"event {number} has unknown type {kind!r}")
 
     def retry_failed(self) -> list[int]:
         """Hand the failed evaluations out again (logged, so a resume replays it)."""
