@@ -136,3 +136,15 @@ def test_resume_names_a_damaged_cli_json_and_works_from_another_folder(
     assert main(["search", "--resume", str(run)]) == 2
     err = capsys.readouterr().err
     assert f"records --space big_ok.json, which is not found from {elsewhere}" in err
+
+
+def test_unclear_messages_now_name_the_problem(tmp_path, capsys, nb101_npz):
+    out = ["--out", str(tmp_path / "run")]
+    assert main(["search", "--benchmark", "nb201-cifar10", "--data", str(nb101_npz), *out]) == 2
+    err = capsys.readouterr().err
+    assert "is an .npz archive (NAS-Bench-101's nb101.npz?), not NB201's table" in err
+    assert main(["search", "--objective", "", *out]) == 2
+    assert "argument --objective: empty; expected MODULE:FUNCTION" in capsys.readouterr().err
+    assert main(["search", "--benchmark", "nb201-cifar10", "--workers", "4", *out]) == 2
+    assert "--workers: for searches of your own --objective" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()

@@ -120,5 +120,11 @@ def test_bad_checkpoints_and_folders_are_named(tmp_path):
     (tmp_path / "code.pth").write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="not a checkpoint of tensors"):
         load_supernet(tmp_path / "code.pth")
+    torch.save(torch.nn.Linear(2, 2), tmp_path / "module.pth")  # a pickled module, not tensors
+    with pytest.raises(ValueError) as refused:
+        load_supernet(tmp_path / "module.pth")
+    message = str(refused.value)
+    assert "holds more than tensors" in message and "state_dict()" in message
+    assert "\n" not in message and "weights_only" not in message.replace("weights alone", "")
     with pytest.raises(ValueError, match="needs train/CLASS/image folders"):
         SupernetObjective(tmp_path / "other.pth", tmp_path)

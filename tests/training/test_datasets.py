@@ -74,6 +74,9 @@ def test_bad_data_is_named(tmp_path):
     write_image_folder(tmp_path / "one", classes=1)
     with pytest.raises(ValueError, match="one class only"):
         load_split(str(tmp_path / "one"))
+    write_cifar10(tmp_path / "downloads" / "cifar-10-batches-bin")
+    with pytest.raises(ValueError, match="binary files are in .*cifar-10-batches-bin: use train:"):
+        load_images(str(tmp_path / "downloads"))  # the parent of the release folder
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(ValueError, match="a file must be an .npz"):
         load_images(str(tmp_path / "notes.txt"))

@@ -136,6 +136,13 @@ def _extra_frame(n: int, **columns: np.ndarray) -> pd.DataFrame:
 
 # --- nb201.csv.gz -----------------------------------------------------------------------
 def _read_table(path: Path) -> pd.DataFrame:
+    with open(path, "rb") as file:
+        if file.read(4) == b"PK\x03\x04":  # a zip: numpy's .npz
+            raise DataFileError(
+                path,
+                "is an .npz archive (NAS-Bench-101's nb101.npz?), not NB201's table "
+                "(nb201.csv.gz); give the NB201 file, or search --benchmark nb101",
+            )
     try:
         return pd.read_csv(path)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:

@@ -191,6 +191,15 @@ def _flops_range(text: str) -> str:
     return text
 
 
+def _objective(text: str) -> str:
+    """An argparse type: a non-empty objective (an empty one would search a table)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "empty; expected MODULE:FUNCTION, train:DATASET, proxy:NAME or supernet:PATH"
+        )
+    return text
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -246,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     own = search.add_argument_group("your own objective (instead of a benchmark table)")
     own.add_argument(
         "--objective",
+        type=_objective,
         default=None,
         metavar="SPEC",
         help="train:digits or train:PATH (train the network briefly on scikit-learn's 8x8 "

@@ -56,7 +56,7 @@ def load_supernet(path: str | Path) -> dict:
     try:
         loaded = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # a pickle with code, a truncated file, not torch at all
-        raise ValueError(f"supernet:{path}: not a checkpoint of tensors ({exc})") from None
+        raise ValueError(f"supernet:{path}: {_load_failure(exc)}") from None
     if isinstance(loaded, Mapping) and isinstance(loaded.get("state_dict"), Mapping):
         loaded = loaded["state_dict"]
     if not isinstance(loaded, Mapping) or "first_conv.conv.weight" not in loaded:
@@ -64,6 +64,22 @@ def load_supernet(path: str | Path) -> dict:
             f"supernet:{path}: not an OFA MobileNetV3 supernet (no first_conv.conv.weight)"
         )
     return {k.removeprefix("module."): v for k, v in loaded.items()}
+
+
+def _load_failure(exc: Exception) -> str:
+    """Why a checkpoint did not load, in one line. torch's own message for a pickle with
+    objects suggests loading it with weights_only=False, which would run its code: never
+    repeated here."""
+    text = str(exc)
+    if "Unsupported global" in text:
+        return (
+            "holds more than tensors (pickled Python objects, which weaknas never loads: "
+            "they could run code); save the weights alone, torch.save(net.state_dict(), PATH)"
+        )
+    if "Weights only load failed" in text:
+        return "not a checkpoint of tensors (torch cannot read it as one)"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"not a checkpoint of tensors ({first})"
 
 
 def supernet_width(state: Mapping) -> float:

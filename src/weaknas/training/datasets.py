@@ -120,8 +120,18 @@ def _npz(path: Path):
 def _image_folder(root: Path, side: int):
     files, labels = image_folder_files(root)
     if not files:
+        nested = sorted(
+            {
+                p.parent
+                for pattern in ("*/data_batch_1.bin", "*/train.bin")
+                for p in root.glob(pattern)
+            }
+        )
+        hint = (
+            f"; the CIFAR binary files are in {nested[0]}: use train:{nested[0]}" if nested else ""
+        )
         raise ValueError(
-            f"train: {root} holds no CIFAR binary files, .npz or class folders of images"
+            f"train: {root} holds no CIFAR binary files, .npz or class folders of images{hint}"
         )
     images = np.empty((len(files), 3, side, side), dtype=np.float32)
     for i, path in enumerate(files):
