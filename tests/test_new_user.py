@@ -148,3 +148,44 @@ def test_unclear_messages_now_name_the_problem(tmp_path, capsys, nb101_npz):
     assert main(["search", "--benchmark", "nb201-cifar10", "--workers", "4", *out]) == 2
     assert "--workers: for searches of your own --objective" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
+
+
+def test_the_first_command_says_how_far_a_missed_optimum_is(tmp_path, capsys):
+    """The README's first command (seed 0 misses the optimum): rank and gap, from the table."""
+    from weaknas.benchmarks import load_benchmark
+
+    assert main(["search", "--benchmark", "nb201-cifar10", "--out", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "not found within the budget" in out
+    evaluations = pd.read_parquet(tmp_path / "r" / "evaluations.parquet")
+    means = load_benchmark("nb201-cifar10").val_mean
+    best = int(evaluations.loc[evaluations["value"].idxmax(), "index"])
+    place = int((means > means[best]).sum()) + 1
+    gap = means.max() - means[best]
+    assert f"best found     ranks {place:,} of 15,625 by mean val" in out
+    assert f"{gap:.2f} points below the optimum" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["study", "--strategies", "", "--seeds", "1"], "--strategies '': an empty name"),
+        (["study", "--strategies", "weaknas,", "--seeds", "1"], "'weaknas,': an empty name"),
+        (["study", "--benchmarks", ",nb201-cifar10", "--seeds", "1"], "an empty name"),
+    ],
+)
+def test_study_lists_with_an_empty_name_are_refused(argv, message, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path / "study")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "study").exists()
+
+
+def test_silent_choices_are_said(six_space, tmp_path, capsys):
+    assert main([*six_space, "--executor", "inline", "--workers", "4", "--out", "run"]) == 2
+    assert "--workers 4 with --executor inline" in capsys.readouterr().err
+    argv = ["search", "--space", "mobilenetv3", "--width", "1.2", "--resolution", "128"]
+    argv += ["--pool", "20", "--objective", "proxy:params", "--budget", "3", "--n-init", "2"]
+    assert main([*argv, "--out", "mbv3", "--quiet"]) == 0
+    assert "OFA trained its width-1.2 supernet at 160-224 only" in capsys.readouterr().err
+    assert main(["study", "--help"]) == 0
+    assert "default 100: 0..99" in capsys.readouterr().out

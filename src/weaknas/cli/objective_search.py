@@ -40,6 +40,11 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     if args.address and args.executor != "ray":
         raise ValueError("--address is the Ray cluster's: use it with --executor ray")
     executor = args.executor or ("process" if args.workers > 1 or args.timeout else "inline")
+    if executor == "inline" and args.workers > 1:
+        raise ValueError(
+            f"--workers {args.workers} with --executor inline: inline evaluates one at a "
+            "time; use --executor process (or thread, ray)"
+        )
     if args.timeout and executor == "inline":
         raise ValueError("--timeout needs an executor that can stop a call: --executor process")
     _apply_space_preset(args, given)
@@ -70,6 +75,8 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     space = load_space(
         space_name, None if space_name != "nb101" else args.data, pool=args.pool, **options
     )
+    for note in _untrained_resolution(space):
+        print(f"weaknas: note: {note}", file=sys.stderr)
     config = search_config(args, benchmark=None, space=args.space or "nb201")
     config, notes = config.for_space(space)
     for note in notes:  # on what runs: shown also under --quiet
@@ -144,6 +151,23 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
             f"  value {fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
         )
     return 0
+
+
+def _untrained_resolution(space) -> list[str]:
+    """A MobileNetV3 resolution the OFA supernet of its width was not trained at."""
+    if space.name != "mobilenetv3":
+        return []
+    from weaknas.spaces.mobilenetv3_layout import TRAINED_RESOLUTIONS
+
+    trained = TRAINED_RESOLUTIONS.get(space.width_mult, ())
+    outside = sorted(set(space.resolutions) - set(trained))
+    if not trained or not outside:
+        return []
+    return [
+        f"resolution {', '.join(map(str, outside))}: OFA trained its width-{space.width_mult} "
+        f"supernet at {trained[0]}-{trained[-1]} only; supernet accuracies there are "
+        "extrapolations"
+    ]
 
 
 def _noting(notes: list[str]):

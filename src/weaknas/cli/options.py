@@ -39,7 +39,14 @@ def search_config(args: argparse.Namespace, **overrides):
 
 def name_list(text: str | None, default: str, allowed, what: str) -> list[str]:
     """A comma-separated list of names (``--strategies a,b``), each known and listed once."""
-    names = [n.strip() for n in text.split(",") if n.strip()] if text else [default]
+    if text is None:
+        return [default]
+    names = [n.strip() for n in text.split(",")]
+    if not all(names):
+        raise ValueError(
+            f"--{what} {text!r}: an empty name; list {what} separated by commas, "
+            f"e.g. {','.join(sorted(allowed)[:2])}"
+        )
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise ValueError(f"unknown {what} {unknown}; expected from {sorted(allowed)}")

@@ -350,9 +350,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--address", default=None, help="with --executor ray: the cluster's address (auto)"
     )
 
-    study = commands.add_parser("study", help="run many seeds and tabulate them")
+    study = commands.add_parser(
+        "study",
+        help="run many seeds (100 by default) and tabulate them",
+        description="Run the same search on many seeds (--seeds, default 100: seeds 0..99) "
+        "and tabulate them; re-run the same command to continue an interrupted study.",
+    )
     _add_search_options(study)
-    study.add_argument("--seeds", type=_count(1), default=100, help="number of seeds (0..N-1)")
+    study.add_argument(
+        "--seeds", type=_count(1), default=100, help="number of seeds (default 100: 0..99)"
+    )
     study.add_argument("--first-seed", type=_count(0), default=0)
     study.add_argument(
         "--workers", type=_count(1), default=None, help="processes (default: all cores)"

@@ -77,9 +77,10 @@ def search_command(args: argparse.Namespace) -> int:
         print(f"weaknas: note: {note}", file=sys.stderr)
     out = args.run_folder = search_folder(args)
     progress = not args.quiet and sys.stderr.isatty()
-    summary = run_search(
+    result = run_search(
         benchmark, config, args.seed, out_dir=out, progress=progress, resume=bool(args.resume)
-    ).summary
+    )
+    summary = result.summary
     if not args.quiet:
         q = summary["queries_to_optimum"]
         value = "test" if benchmark.name == "nb101" else "val"
@@ -94,6 +95,7 @@ def search_command(args: argparse.Namespace) -> int:
             f"(mean {value} {fmt(summary['optimum_val_mean'])})\n"
             f"    found after    {q if q is not None else 'not found within the budget'}"
             f"{' queries' if q is not None else ''}\n"
+            + ("" if q is not None else _distance_to_optimum(benchmark, result.evaluations, value))
             + (
                 "  (best found is the best by the noisy value the search observed, one "
                 "training run's; the optimum is the best by the mean over training runs)\n"
@@ -105,3 +107,27 @@ def search_command(args: argparse.Namespace) -> int:
             + f"  results          {out / 'evaluations.parquet'}, {out / 'summary.json'}"
         )
     return 0
+
+
+def _distance_to_optimum(benchmark, evaluations, value: str) -> str:
+    """How far a search that missed the optimum got: the best found's rank in the whole
+    space by mean accuracy, and its gap to the optimum (what a user asks then)."""
+    ok = evaluations[evaluations["status"] == "ok"]
+    if ok.empty:
+        return ""
+    means = benchmark.val_mean
+    best = int(ok.loc[ok["value"].idxmax(), "index"])  # best by observed value, as reported
+    closest = int(ok["index"].iloc[int(means[ok["index"].to_numpy()].argmax())])
+
+    def rank(index: int) -> str:
+        place = int((means > means[index]).sum()) + 1
+        gap = means[benchmark.optimum_index] - means[index]
+        return (
+            f"ranks {place:,} of {len(means):,} by mean {value} (top "
+            f"{100 * place / len(means):.2g}%), {gap:.2f} points below the optimum"
+        )
+
+    text = f"    best found     {rank(best)}\n"
+    if closest != best:
+        text += f"    best by mean   of those evaluated {rank(closest)}\n"
+    return text
