@@ -189,3 +189,23 @@ def test_silent_choices_are_said(six_space, tmp_path, capsys):
     assert "OFA trained its width-1.2 supernet at 160-224 only" in capsys.readouterr().err
     assert main(["study", "--help"]) == 0
     assert "default 100: 0..99" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("space", ["darts", "mobilenetv3"])
+def test_a_pool_too_large_for_memory_is_refused_with_the_number(space, tmp_path, capsys):
+    argv = ["search", "--space", space, "--pool", "1000000000", "--objective", "proxy:params"]
+    assert main([*argv, "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err
+    assert f"{space}: a pool of 1,000,000,000 would need about" in err and "GiB" in err
+    assert "lower --pool" in err and not (tmp_path / "run").exists()
+
+
+def test_the_pool_memory_check_uses_the_memory_available(monkeypatch):
+    from weaknas.spaces import pool
+    from weaknas.spaces.darts import DartsSpace
+
+    monkeypatch.setattr(pool, "available_memory", lambda: 2**20)  # 1 MiB free
+    with pytest.raises(ValueError, match="than the 0.0 GiB of memory available"):
+        DartsSpace(pool_size=10_000)
+    monkeypatch.setattr(pool, "available_memory", lambda: None)  # unknown: no refusal
+    assert DartsSpace(pool_size=100).size == 100

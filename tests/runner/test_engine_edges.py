@@ -28,6 +28,25 @@ def test_a_process_search_in_a_script_without_main_guard_stops_with_one_clear_er
     assert done.returncode != 0 and "finished" not in done.stdout
     assert 'if __name__ == "__main__":' in done.stderr
     assert "SearchStopped" in done.stderr
+    assert "started a search of its own while it imported your script" in done.stderr
+    # one message: no worker prints a traceback of its own
+    assert done.stderr.count("Traceback") == 1 and done.stderr.count("Error:") == 0
+
+
+def test_an_objective_defined_under_the_guard_is_one_message(tmp_path):
+    script = tmp_path / "inner.py"
+    script.write_text(
+        "import weaknas\n"
+        'if __name__ == "__main__":\n'
+        '    def f(c):\n        return c["a"]\n'
+        '    space = weaknas.CategoricalSpace({"a": list(range(10))})\n'
+        '    weaknas.search(f, space, budget=6, executor="process", workers=4, n_init=4)\n'
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0 and done.stderr.count("Traceback") == 1
+    assert "cannot load the objective (AttributeError: Can't get attribute 'f'" in done.stderr
 
 
 def test_the_same_script_with_the_guard_runs(tmp_path):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
 import traceback
 from concurrent.futures import Executor, Future
+from multiprocessing.reduction import ForkingPickler
 
 from weaknas.names import EXECUTORS
 
@@ -43,21 +45,29 @@ class WorkerStartError(Exception):
     )
 
 
-def refuse_search_in_worker_bootstrap() -> None:
-    """Raise if called while a spawned worker imports the user's script (no __main__ guard).
+# A spawned worker that found a search starting while it imported the user's script
+# ends with this code, silently: the parent says why, once, instead of a traceback from
+# every worker.
+SEARCH_IN_WORKER_EXIT = 86
 
-    Without the guard every worker would run a whole search of its own.
-    """
+
+def refuse_search_in_worker_bootstrap() -> None:
+    """End this process, quietly, if called while a spawned worker imports the user's
+    script (no ``__main__`` guard): without the guard every worker would run a whole
+    search of its own. The parent reports it (``SEARCH_IN_WORKER_EXIT``)."""
     import sys
 
     # While a spawned worker runs the parent's script, it is importing ``__mp_main__``;
     # once done, that module becomes ``__main__``.
     importing = sys.modules.get("__mp_main__")
     if importing is not None and importing is not sys.modules.get("__main__"):
-        raise RuntimeError(
-            "weaknas: a search was started while a worker process imported your script; "
-            + WorkerStartError.HINT
-        )
+        raise SystemExit(SEARCH_IN_WORKER_EXIT)
+
+
+def _died_before_start(exitcode: int | None) -> str:
+    if exitcode == SEARCH_IN_WORKER_EXIT:
+        return "the worker process started a search of its own while it imported your script"
+    return f"the worker process died before the objective started (exit code {exitcode})"
 
 
 def _run_into(future: Future, fn, args, kwargs) -> None:
@@ -105,11 +115,19 @@ def end_with_parent(whole_group: bool = False) -> None:
     threading.Thread(target=_end_with_parent, args=(parent, whole_group), daemon=True).start()
 
 
-def _call_in_child(connection, fn, args, kwargs) -> None:
+def _call_in_child(connection, call: bytes) -> None:
+    """In a worker: load the call (here, so that an objective that cannot be loaded is
+    reported to the parent, not printed as a traceback by each worker), run it, send
+    its result or error."""
     if hasattr(os, "setpgid"):
         os.setpgid(0, 0)  # a group of its own: the objective's own children end with it
         end_with_parent(whole_group=True)
     try:
+        try:
+            fn, args, kwargs = pickle.loads(call)
+        except Exception as exc:  # noqa: BLE001 - e.g. the objective is not importable here
+            connection.send(("unloadable", f"{type(exc).__name__}: {exc}"))
+            return
         try:
             connection.send(("started", None))  # the timeout counts from here, not spawn
             result = fn(*args, **kwargs)
@@ -186,13 +204,16 @@ class ProcessPerCallExecutor(SlotExecutor):
         self._context = multiprocessing.get_context(start_method)
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:
+        try:
+            call = bytes(ForkingPickler.dumps((fn, args, kwargs)))
+        except Exception as exc:  # noqa: BLE001 - e.g. a lambda: it cannot be sent
+            future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
+            return
         receive, send = self._context.Pipe(duplex=False)
-        process = self._context.Process(
-            target=_call_in_child, args=(send, fn, args, kwargs), daemon=True
-        )
+        process = self._context.Process(target=_call_in_child, args=(send, call), daemon=True)
         try:
             process.start()
-        except Exception as exc:  # noqa: BLE001 - e.g. the objective cannot be pickled
+        except Exception as exc:  # noqa: BLE001
             future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
             return
         send.close()
@@ -201,11 +222,13 @@ class ProcessPerCallExecutor(SlotExecutor):
         except (EOFError, OSError):
             receive.close()
             process.join()
+            future.set_exception(WorkerStartError(_died_before_start(process.exitcode)))
+            return
+        if kind == "unloadable":
+            receive.close()
+            process.join()
             future.set_exception(
-                WorkerStartError(
-                    f"the worker process died before the objective started "
-                    f"(exit code {process.exitcode})"
-                )
+                WorkerStartError(f"the worker process cannot load the objective ({payload})")
             )
             return
         try:

@@ -254,10 +254,13 @@ class DartsSpace(PoolSpace):
     #: neighbours: the pool members nearest in edits (a random pool rarely holds a
     #: genotype exactly one edit away).
     n_neighbours = 24
+    #: Measured 636 bytes (benchmarks/results/pool_memory.log), with headroom.
+    search_bytes_per_member = 800
 
     def __init__(self, pool_size: int = 10_000, seed: int = 0, distinct_inputs: bool = True):
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
             raise ValueError(f"darts: pool_size must be a whole number >= 1, got {pool_size!r}")
+        self.check_pool_memory("darts", pool_size)
         self.name = "darts"
         self.distinct_inputs = distinct_inputs
         self.seed = seed

@@ -223,6 +223,8 @@ class MobileNetV3Space(PoolSpace):
     encodings = ("integer", "onehot", "onehot+counts")
     search_encoding = "integer"  # the paper's ks+e+d lists
     n_neighbours = 24  # as DartsSpace: a random pool rarely holds exact one-edit neighbours
+    #: Measured 1,924 bytes (benchmarks/results/pool_memory.log), with headroom.
+    search_bytes_per_member = 2500
 
     def __init__(
         self,
@@ -236,6 +238,7 @@ class MobileNetV3Space(PoolSpace):
             raise ValueError(
                 f"mobilenetv3: pool_size must be a whole number >= 1, got {pool_size!r}"
             )
+        self.check_pool_memory("mobilenetv3", pool_size)
         if width_mult not in WIDTH_MULTS:
             raise ValueError(f"mobilenetv3: width_mult {width_mult!r}; OFA has {WIDTH_MULTS}")
         if resolutions is None:

@@ -11,6 +11,7 @@ the start. Members are only ever appended, so indices stay valid.
 from __future__ import annotations
 
 import copy
+import os
 from abc import abstractmethod
 
 import numpy as np
@@ -18,10 +19,41 @@ import numpy as np
 from weaknas.spaces.base import FiniteSpace
 
 
+def available_memory() -> int | None:
+    """Bytes of memory free for a new allocation (Linux ``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 class PoolSpace(FiniteSpace):
     """Base class: ``rows`` (pool members, canonical) and an index by row bytes."""
 
     rows: np.ndarray
+    #: Peak memory of a WeakNAS search per pool member (rows, index, features,
+    #: predictions), measured by ``benchmarks/pool_memory.py``; subclasses set theirs.
+    search_bytes_per_member: int = 2000
+
+    @classmethod
+    def check_pool_memory(cls, name: str, pool_size: int) -> None:
+        """Refuse a pool a search could not hold, before any of it is built (a traceback
+        from numpy's allocator, minutes in, is no way to learn it)."""
+        needed = pool_size * cls.search_bytes_per_member
+        available = available_memory()
+        if available is not None and needed > available:
+            raise ValueError(
+                f"{name}: a pool of {pool_size:,} would need about {needed / 2**30:.1f} GiB "
+                f"during a search ({cls.search_bytes_per_member:,} bytes a member), more "
+                f"than the {available / 2**30:.1f} GiB of memory available; lower --pool"
+            )
 
     def _set_rows(self, rows: np.ndarray) -> None:
         rows = np.ascontiguousarray(rows)
