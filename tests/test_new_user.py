@@ -1,8 +1,10 @@
 """What a new user hits first (issue 26): each test holds one fix, named for it."""
 
 import json
+import os
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -209,3 +211,41 @@ def test_the_pool_memory_check_uses_the_memory_available(monkeypatch):
         DartsSpace(pool_size=10_000)
     monkeypatch.setattr(pool, "available_memory", lambda: None)  # unknown: no refusal
     assert DartsSpace(pool_size=100).size == 100
+
+
+def _free_loopback_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["search", "study"])
+def test_a_ray_address_where_nothing_answers_is_one_line_and_leaves_nothing(
+    command, six_space, tmp_path, capsys
+):
+    from weaknas.testing.extras import require
+
+    require("ray")
+    address = f"127.0.0.1:{_free_loopback_port()}"
+    argv = six_space if command == "search" else ["study", "--seeds", "2", "--budget", "20"]
+    started = time.perf_counter()
+    assert main([*argv, "--executor", "ray", "--address", address, "--out", "run"]) == 2
+    assert time.perf_counter() - started < 15  # Ray itself retries for minutes
+    err = capsys.readouterr().err
+    assert f"--address {address}: no Ray cluster answers there" in err
+    assert "Traceback" not in err and not (tmp_path / "run").exists()
+
+
+def test_ray_address_auto_without_a_cluster_is_one_line(six_space, tmp_path, capsys, monkeypatch):
+    from weaknas.testing.extras import require
+
+    require("ray")
+    if os.path.exists("/tmp/ray/ray_current_cluster"):
+        pytest.skip("a Ray cluster runs on this machine: 'auto' would find it")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    assert main([*six_space, "--executor", "ray", "--address", "auto", "--out", "run"]) == 2
+    err = capsys.readouterr().err
+    assert "--address auto: cannot connect to Ray (Could not find any running Ray instance)" in err
+    assert "Traceback" not in err and not (tmp_path / "run").exists()

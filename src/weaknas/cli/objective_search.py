@@ -31,7 +31,6 @@ def _results_logged(folder: Path, retrying: bool) -> int:
 
 def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     """``--objective``: evaluate each architecture with a real objective (engine.search)."""
-    from weaknas.runner.engine import search
     from weaknas.runner.objectives import make_objective
     from weaknas.spaces.loading import POOL_SPACES, load_space
 
@@ -95,6 +94,30 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         eval_images=args.eval_images,
         training=training,
     )
+    settings = {
+        "strategy": config.strategy,
+        "seed": args.seed,
+        "options": config.as_dict(),
+        "objective": {"spec": args.objective, "epochs": args.epochs},
+    }
+    if training:  # recorded in run.json and summary.json (left out when empty, as before)
+        settings["objective"]["training"] = training
+    pool = executor
+    if executor == "ray":  # connect before the folder is made: a bad address leaves nothing
+        from weaknas.runner.executors import make_executor
+
+        pool = make_executor("ray", args.workers, args.timeout, args.address)
+    try:
+        return _run(args, config, space, objective, pool, settings, notes)
+    finally:
+        if pool is not executor:
+            pool.shutdown()
+
+
+def _run(args, config, space, objective, executor, settings: dict, notes: list[str]) -> int:
+    """The search itself, in its folder (made here, once everything is known to work)."""
+    from weaknas.runner.engine import search
+
     out = args.run_folder = search_folder(args)
     quiet = args.quiet
     done = [_results_logged(out, args.retry_failed) if args.resume else 0]  # count continues
@@ -107,14 +130,6 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         seconds = outcome.info.get("seconds", outcome.seconds)  # its own: not time queued
         print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}")
 
-    settings = {
-        "strategy": config.strategy,
-        "seed": args.seed,
-        "options": config.as_dict(),
-        "objective": {"spec": args.objective, "epochs": args.epochs},
-    }
-    if training:  # recorded in run.json and summary.json (left out when empty, as before)
-        settings["objective"]["training"] = training
     result = search(
         objective,
         space,
@@ -124,7 +139,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         executor=executor,
         workers=args.workers,
         timeout=args.timeout,
-        address=args.address,
+        address=args.address if isinstance(executor, str) else None,
         out_dir=out,
         resume=bool(args.resume),
         retry_failed=args.retry_failed,

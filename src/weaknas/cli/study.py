@@ -52,13 +52,22 @@ def study_command(args: argparse.Namespace) -> int:
         address=args.address,
         on_seed=count_node,
     )
-    if len(methods) == 1:
-        config = methods[0].config
-        table = run_study(config, seeds, out, **where)
-        text = markdown_table({config.label: table})
-    else:
-        table = run_studies(methods, seeds, out, **where)
-        text = tables_by_benchmark(table)
+    ray = None
+    if args.executor == "ray":  # connect before the folder is made: a bad address leaves nothing
+        from weaknas.runner.executors import make_executor
+
+        ray = make_executor("ray", args.workers, address=args.address)
+    try:
+        if len(methods) == 1:
+            config = methods[0].config
+            table = run_study(config, seeds, out, **where)
+            text = markdown_table({config.label: table})
+        else:
+            table = run_studies(methods, seeds, out, **where)
+            text = tables_by_benchmark(table)
+    finally:
+        if ray is not None:
+            ray.shutdown()
     if nodes:
         runs = ", ".join(str(n) for n in sorted(nodes.values(), reverse=True))
         print(f"ray: {sum(nodes.values())} runs on {len(nodes)} node(s) ({runs})")

@@ -27,6 +27,53 @@ def _ray():
     return ray
 
 
+CONNECT_SECONDS = 3.0  # a cluster's head answers at once; nothing answering is an error
+
+
+def check_address(address: str) -> None:
+    """Refuse a ``HOST:PORT`` (or ``ray://HOST:PORT``) where nothing answers, within
+    ``CONNECT_SECONDS``: Ray itself would retry for minutes, printing its client's log
+    lines. ``auto`` is left to Ray, which answers at once when no cluster runs."""
+    import socket
+
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"--address {address!r}: expected auto or HOST:PORT (e.g. 10.0.0.1:6379)")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        raise ValueError(
+            f"--address {address}: no Ray cluster answers there ({reason}); start its head "
+            f"with `ray start --head --port {port}`, or check the host and port"
+        ) from None
+
+
+def _connect(ray, address: str | None, max_workers: int | None) -> None:
+    """``ray.init``, with a connection problem as one line naming the address."""
+    if address is not None:
+        check_address(address)
+    try:
+        ray.init(
+            address=address,
+            num_cpus=max_workers if address is None else None,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    except (ConnectionError, TimeoutError) as exc:
+        text = str(exc).strip()
+        first = text.splitlines()[0].split(". ")[0] if text else type(exc).__name__
+        hint = (
+            "; start one with `ray start --head`, or leave out --address to run Ray locally"
+            if address == "auto"
+            else ""
+        )
+        raise ValueError(f"--address {address}: cannot connect to Ray ({first}){hint}") from None
+
+
 def _call(fn, args, kwargs):
     """A streaming task: first says it started (the timeout counts from there), then returns."""
     yield "started"
@@ -53,13 +100,7 @@ class RayExecutor(SlotExecutor):
         self.timeout = timeout
         self._started_ray = False
         if not ray.is_initialized():
-            ray.init(
-                address=address,
-                num_cpus=max_workers if address is None else None,
-                include_dashboard=False,
-                log_to_driver=False,
-                configure_logging=False,
-            )
+            _connect(ray, address, max_workers)
             self._started_ray = True
         super().__init__(max_workers or max(1, int(ray.cluster_resources().get("CPU", 1))))
         self._task = ray.remote(num_cpus=num_cpus_per_task, max_retries=0, num_returns="streaming")(
