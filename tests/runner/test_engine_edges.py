@@ -119,24 +119,6 @@ def _extra_trees(seed: int):
     return ExtraTreesRegressor(n_estimators=10, random_state=seed)
 
 
-def test_readme_own_objective_example_runs_as_pasted(tmp_path):
-    from pathlib import Path
-
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    section = readme[readme.index("Your own space and objective (each call") :]
-    start = section.index("```python") + len("```python")
-    code = section[start : section.index("```", start)]
-    assert 'if __name__ == "__main__":' in code and 'executor="process"' in code
-    (tmp_path / "example.py").write_text(code)
-    done = subprocess.run(
-        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    best, value, failed = done.stdout.split()[-3:]
-    assert failed == "0" and float(value) > 85
-    assert (tmp_path / "runs" / "mine" / "summary.json").is_file()
-
-
 KILLED_PARENT = """
 import weaknas
 from weaknas.testing.objectives import hang_and_record_pid

@@ -244,7 +244,7 @@ def test_search_mobilenetv3_from_the_command_line(tmp_path, capsys, monkeypatch)
     assert "give the --objective" in capsys.readouterr().err
 
 
-def test_readme_mobilenetv3_command_runs_as_pasted(tmp_path, monkeypatch, capsys):
+def test_guide_mobilenetv3_command_runs_as_pasted(tmp_path, monkeypatch, capsys):
     """The newcomer's command: a synflow search of OFA sub-networks in well under minutes."""
     import shlex
     from pathlib import Path
@@ -253,10 +253,8 @@ def test_readme_mobilenetv3_command_runs_as_pasted(tmp_path, monkeypatch, capsys
     from weaknas.testing.extras import require
 
     require("torch")
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    line = next(
-        x for x in readme.splitlines() if x.startswith("weaknas search --space mobilenetv3")
-    )
+    guide = (Path(__file__).parents[2] / "docs" / "benchmark-studies.md").read_text()
+    line = next(x for x in guide.splitlines() if x.startswith("weaknas search --space mobilenetv3"))
     args = shlex.split(line.partition("#")[0])[1:]
     monkeypatch.chdir(tmp_path)
     assert main(args) == 0

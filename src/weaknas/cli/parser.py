@@ -23,7 +23,12 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         choices=sorted(BENCHMARKS),
         help="the benchmark table to search (default nb201-cifar10)",
     )
-    parser.add_argument("--strategy", default="weaknas", choices=STRATEGIES)
+    parser.add_argument(
+        "--strategy",
+        default="weaknas",
+        choices=STRATEGIES,
+        help="the search method (default weaknas; the others are baselines)",
+    )
     parser.add_argument(
         "--budget",
         type=_count(1),
@@ -78,7 +83,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         help="how weaknas picks from its predictions: uniform from the top-M (the "
         "paper's), greedy top-N, or over an ensemble: ei (expected improvement), ucb "
         "(upper confidence bound), ts (Thompson sampling). Default: greedy with "
-        "--explore 0.3 --stall 5 (measured best; the README's issue-14 table)",
+        "--explore 0.3 --stall 5 (measured best: docs/results.md)",
     )
     parser.add_argument(
         "--explore",
@@ -233,7 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
         "objective (--space, --objective).",
     )
     _add_search_options(search)
-    search.add_argument("--seed", type=_count(0), default=0)
+    search.add_argument(
+        "--seed",
+        type=_count(0),
+        default=0,
+        help="seeds the strategy and the benchmark's noise (default 0); a run repeats exactly",
+    )
     search.add_argument(
         "--out", default=None, help="output folder (default runs/BENCHMARK_STRATEGY_seedN)"
     )
@@ -360,7 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument(
         "--seeds", type=_count(1), default=100, help="number of seeds (default 100: 0..99)"
     )
-    study.add_argument("--first-seed", type=_count(0), default=0)
+    study.add_argument(
+        "--first-seed", type=_count(0), default=0, help="seeds run: FIRST..FIRST+N-1 (default 0)"
+    )
     study.add_argument(
         "--workers", type=_count(1), default=None, help="processes (default: all cores)"
     )

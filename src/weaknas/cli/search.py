@@ -129,5 +129,5 @@ def _distance_to_optimum(benchmark, evaluations, value: str) -> str:
 
     text = f"    best found     {rank(best)}\n"
     if closest != best:
-        text += f"    best by mean   of those evaluated {rank(closest)}\n"
+        text += f"    closest        {rank(closest)}: the best by mean {value} evaluated\n"
     return text

@@ -1,0 +1,98 @@
+"""The README and the guides in docs/: every README example runs as pasted, the sample
+output is what the command prints, links resolve, and the command reference is the
+parser's."""
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+EXAMPLE = re.compile(r"<!-- example: (file (?P<file>\S+)|run) -->\n```\w*\n(?P<body>.*?)```", re.S)
+INSTALL = "python3 -m venv .venv && .venv/bin/pip install -q . && "
+
+
+def readme_examples() -> list[tuple[str | None, str]]:
+    """(file name or None for a command, text) of each marked README block, in order."""
+    return [(m["file"], m["body"]) for m in EXAMPLE.finditer(README.read_text())]
+
+
+def _command(line: str) -> list[str]:
+    """A README command line as this test environment runs it: the install step is what
+    this environment did already (the test command installs the package), so the
+    command after it runs with this environment's interpreter and entry point."""
+    line = line.removeprefix(INSTALL).replace(".venv/bin/", "")
+    words = shlex.split(line)
+    bin_dir = Path(sys.executable).parent
+    if words[0] == "weaknas":
+        return [str(bin_dir / "weaknas"), *words[1:]]
+    if words[0] in ("python", "python3"):
+        return [sys.executable, *words[1:]]
+    raise AssertionError(f"README example runs {words[0]!r}: teach this test how")
+
+
+@pytest.mark.slow
+def test_every_readme_example_runs_as_pasted(tmp_path):
+    examples = readme_examples()
+    files = [name for name, _ in examples if name]
+    assert {"myspace.json", "mymodule.py", "example.py"} <= set(files)
+    outputs = []
+    for name, body in examples:
+        if name:
+            (tmp_path / name).write_text(body)
+            continue
+        for line in body.strip().splitlines():
+            done = subprocess.run(
+                _command(line), cwd=tmp_path, capture_output=True, text=True, timeout=300
+            )
+            assert done.returncode == 0, (line, done.stderr[-3000:])
+            outputs.append(done.stdout)
+    first = json.loads((tmp_path / "runs" / "demo" / "summary.json").read_text())
+    assert first["n_queries"] == 1000 and first["benchmark"] == "nb201-cifar10"
+    mine = json.loads((tmp_path / "runs" / "mine" / "summary.json").read_text())
+    assert mine["n_queries"] == 6 and mine["n_failed"] == 0 and mine["best_value"] == 91
+    assert mine["best_arch"] == '{"depth": 4, "act": "gelu"}'
+    best, value, failed = outputs[-1].split()[-3:]
+    assert failed == "0" and float(value) > 85
+    assert (tmp_path / "runs" / "mine-py" / "summary.json").is_file()
+    # the README's sample output is what the first command printed (its timings aside)
+    sample = README.read_text().split("```text\n")[1].split("```")[0].splitlines()
+    printed = outputs[0].splitlines()
+    for line in sample:
+        if line.strip() != "..." and not line.strip().startswith("queries "):
+            assert line in printed, line
+
+
+def test_the_readme_is_short_and_keeps_its_two_set_up_commands():
+    text = README.read_text()
+    assert len(text.splitlines()) <= 150
+    assert f"{INSTALL}.venv/bin/weaknas search --benchmark nb201-cifar10" in text
+    test_command = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && "
+    assert test_command + ".venv/bin/python -m pytest" in text
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert test_command + ".venv/bin/python -m pytest" in ci
+
+
+def test_every_relative_link_in_the_readme_and_guides_resolves():
+    pages = [README, *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.name}: link to {target}"
+
+
+def test_the_command_reference_is_generated_from_the_parser():
+    from weaknas.cli.reference import markdown
+
+    committed = (ROOT / "docs" / "reference.md").read_text()
+    assert committed == markdown(), (
+        "regenerate: python -m weaknas.cli.reference > docs/reference.md"
+    )
+    for flag in ("--space", "--objective", "--resume", "--strategies", "--stale", "--no-tsne"):
+        assert f"`{flag}`" in committed
