@@ -77,7 +77,7 @@ def load_nb201(dataset: str, data: str | os.PathLike | None = None) -> TabularBe
         val_runs, test, extra, source = _from_wheel(space, DATASETS[dataset])
     else:
         val_runs, test, extra, source = _from_csv(space, DATASETS[dataset], path)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if not np.isfinite(test).any():
         notes = ("no test accuracy in this data source; pass --data nb201.csv.gz for it",)
     return TabularBenchmark(

@@ -102,16 +102,16 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     }
     if training:  # recorded in run.json and summary.json (left out when empty, as before)
         settings["objective"]["training"] = training
-    pool = executor
-    if executor == "ray":  # connect before the folder is made: a bad address leaves nothing
-        from weaknas.runner.executors import make_executor
+    if executor != "ray":
+        return _run(args, config, space, objective, executor, settings, notes)
+    # connect before the folder is made: a bad address leaves nothing behind
+    from weaknas.runner.executors import make_executor
 
-        pool = make_executor("ray", args.workers, args.timeout, args.address)
+    pool = make_executor("ray", args.workers, args.timeout, args.address)
     try:
         return _run(args, config, space, objective, pool, settings, notes)
     finally:
-        if pool is not executor:
-            pool.shutdown()
+        pool.shutdown()
 
 
 def _run(args, config, space, objective, executor, settings: dict, notes: list[str]) -> int:

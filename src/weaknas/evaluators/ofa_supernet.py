@@ -239,7 +239,7 @@ class SupernetObjective:
         self.batch_size = batch_size
         self.seed = seed
         self.device = device
-        self._state = None
+        self._state: dict | None = None  # loaded once per process, on first use
         state = load_supernet(self.checkpoint)  # fail now on a bad checkpoint
         self.width_mult = supernet_width(state)
 
@@ -260,10 +260,11 @@ class SupernetObjective:
 
         torch = _torch()
         started = time.perf_counter()
-        if self._state is None:
-            self._state = load_supernet(self.checkpoint)
+        state = self._state
+        if state is None:
+            state = self._state = load_supernet(self.checkpoint)
         row = parse_config(config, resolutions=None)
-        network = build_subnet(self._state, row, self.width_mult).to(self.device)
+        network = build_subnet(state, row, self.width_mult).to(self.device)
         resolution = int(row[-1])
         files, _ = self._subset("train", self.calibration_images, 1)
         self._recalibrate(network, files, resolution)

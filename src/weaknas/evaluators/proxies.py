@@ -145,11 +145,13 @@ def compute(name: str, model, inputs=None, targets=None) -> float:
         raise ValueError(f"unknown proxy {name!r}; expected one of {PROXIES}")
     if name not in DATA_FREE and inputs is None:
         raise ValueError(f"proxy {name!r} needs a batch of inputs")
-    shape = tuple(inputs.shape[1:]) if inputs is not None else None
-    if name == "synflow":
-        return synflow(model, shape)
     if name == "params":
         return params(model)
+    if inputs is None:  # the data-free ones left need the input shape
+        raise ValueError(f"proxy {name!r} needs the input shape: give a batch of inputs")
+    shape = tuple(inputs.shape[1:])
+    if name == "synflow":
+        return synflow(model, shape)
     if name == "flops":
         return flops(model, shape)
     if name == "naswot":

@@ -13,6 +13,7 @@ same score in any process.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -45,7 +46,7 @@ def _own_resolution(config: dict) -> tuple[int, int, int]:
 
 
 # space name -> (network builder, input shape or a function of the architecture giving it)
-BUILDERS = {
+BUILDERS: dict[str, tuple[Callable, tuple[int, ...] | Callable]] = {
     "nb201": (_nb201_network, (3, 32, 32)),
     "darts": (_darts_network, (3, 32, 32)),
     "mobilenetv3": (_mobilenetv3_network, _own_resolution),

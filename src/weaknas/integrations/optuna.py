@@ -57,6 +57,11 @@ _SEEN_STATES = (
 )
 
 
+def _random_seed() -> int:
+    """A fresh seed from the operating system's entropy (``seed=None``)."""
+    return int(np.random.default_rng().integers(2**31))
+
+
 class WeakNASSampler(BaseSampler):
     """WeakNAS on an Optuna study's categorical parameters (single objective).
 
@@ -98,7 +103,7 @@ class WeakNASSampler(BaseSampler):
         self.top_m = top_m
         self.predictor = predictor
         self.target = check_target(target)
-        self.seed = seed if seed is not None else int(np.random.SeedSequence().entropy % 2**31)
+        self.seed = seed if seed is not None else _random_seed()
         self.max_enumerate = max_enumerate
         self.pool_size = pool_size
         self._independent = independent_sampler or RandomSampler(seed=self.seed)
@@ -112,7 +117,7 @@ class WeakNASSampler(BaseSampler):
 
     # --- Optuna's sampler protocol -----------------------------------------------------
     def reseed_rng(self) -> None:
-        self.seed = int(np.random.SeedSequence().entropy % 2**31)
+        self.seed = _random_seed()
         self._independent.reseed_rng()
 
     def infer_relative_search_space(

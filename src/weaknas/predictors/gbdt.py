@@ -72,16 +72,19 @@ class LGBMPredictor(WeakPredictor):
     def predict(self, X) -> np.ndarray:
         X = np.asarray(X)
         large_integer = np.issubdtype(X.dtype, np.integer) and len(X) >= self.TABLE_MIN_ROWS
-        if large_integer and self.tables_ is not None:
-            return self.tables_.predict(X)
-        return self.booster_.predict(np.asarray(X, dtype=np.float32), num_threads=self.n_jobs)
+        tables = self.tables_ if large_integer else None
+        if tables is not None:
+            return tables.predict(X)
+        return np.asarray(
+            self.booster_.predict(np.asarray(X, dtype=np.float32), num_threads=self.n_jobs)
+        )
 
     @property
     def tables_(self) -> TreeTables | None:
         """The fitted trees as lookup tables (None if some tree cannot be one)."""
         if self._tables is False:
             self._tables = TreeTables.compile(self.booster_)
-        return self._tables
+        return self._tables if isinstance(self._tables, TreeTables) else None
 
 
 class TreeTables:

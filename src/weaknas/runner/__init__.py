@@ -4,7 +4,13 @@ Names are imported on first use, so worker processes that only need the executor
 not pay for the predictor libraries.
 """
 
+from typing import TYPE_CHECKING
+
 from weaknas._lazy import lazy_attributes
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers
+    from weaknas.runner.config import SearchConfig
+    from weaknas.runner.loop import RunResult, queries_to_optimum, run_search
 
 __getattr__ = lazy_attributes(
     "weaknas.runner",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from weaknas.predictors import DEFAULT_PREDICTOR, PREDICTORS
 from weaknas.spaces.base import FiniteSpace
@@ -140,9 +141,9 @@ class SearchConfig:
                 )
             # Another strategy keeps its own settings: a preset's are its strategy's.
             if self.strategy == PRESETS[self.preset]["strategy"]:
-                defaults = {f.name: f.default for f in fields(self)}
+                unset = {f.name: f.default for f in fields(self)}
                 for name, value in PRESETS[self.preset].items():
-                    if getattr(self, name) == defaults[name]:
+                    if getattr(self, name) == unset[name]:
                         object.__setattr__(self, name, value)
         if self.encoding == "paper":  # resolved by benchmark family; elsewhere the space's
             paper = PAPER_ENCODINGS.get(self.protocol) if self.benchmark else None
@@ -153,7 +154,7 @@ class SearchConfig:
             picks = (self.acquisition or "uniform", self.explore or 0.0, self.stall or 0)
         for name, value in zip(("acquisition", "explore", "stall"), picks, strict=True):
             object.__setattr__(self, name, value)
-        defaults = dict(PROTOCOL_DEFAULTS[self.protocol], batch_size=10)
+        defaults: dict[str, Any] = dict(PROTOCOL_DEFAULTS[self.protocol], batch_size=10)
         if self.strategy not in PREDICTOR_STRATEGIES:
             defaults["target"] = "value"  # no predictor, no choice of target to make
         if self.strategy == "single-predictor":
@@ -170,6 +171,9 @@ class SearchConfig:
             raise ValueError(
                 f"unknown predictor {self.predictor!r}; expected one of {sorted(PREDICTORS)}"
             )
+        # resolved above: no setting the checks below read is None any more
+        assert self.explore is not None and self.acquisition is not None
+        assert self.stall is not None and self.n_models is not None and self.target is not None
         if self.strategy == "weaknas":
             check_options(
                 self.pool_grow,
@@ -219,11 +223,13 @@ class SearchConfig:
 
             growable_copy(space)  # refuses a space that holds every architecture already
         uses = strategy_parameters(self.strategy)
-        if "n_init" in uses and self.budget > space.size and self.n_init >= space.size:
-            options, capped = fit_initial_design(self.strategy, space, {"n_init": self.n_init})
+        n_init = self.n_init
+        assert n_init is not None  # resolved by __post_init__
+        if "n_init" in uses and self.budget > space.size and n_init >= space.size:
+            options, capped = fit_initial_design(self.strategy, space, {"n_init": n_init})
             object.__setattr__(fitted, "n_init", options["n_init"])  # frozen: one field
             notes += capped
-        elif "n_init" in uses and self.n_init >= min(self.budget, space.size):
+        elif "n_init" in uses and n_init >= min(self.budget, space.size):
             raise ValueError(
                 f"n_init {self.n_init} (--n-init) >= budget {self.budget} (--budget): every "
                 f"query of {self.strategy} would be a random initial pick; lower --n-init or "

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -157,8 +158,10 @@ class Search:
         return {**self.settings, "space": self._space_fingerprint}
 
     def _open(self, resume: bool) -> None:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        run_file, log_file = self.out_dir / RUN, self.out_dir / LOG
+        out_dir = self.out_dir
+        assert out_dir is not None  # _open is called only for a run with a folder
+        out_dir.mkdir(parents=True, exist_ok=True)
+        run_file, log_file = out_dir / RUN, out_dir / LOG
         expected = json.loads(json.dumps(self._fingerprint(), default=_describe))
         if run_file.is_file():
             if not resume:
@@ -304,7 +307,7 @@ class Search:
 
     def _tell_strategy(self, index: int) -> None:
         outcome = self.outcomes[index]
-        if outcome.ok:
+        if outcome.ok and outcome.value is not None:
             self.strategy.tell(index, outcome.value)
         else:
             self.strategy.tell_failure(index)
@@ -365,10 +368,12 @@ class Search:
 
     def best(self) -> tuple[int, float] | None:
         """(index, value) of the best successful evaluation (the earliest proposed on ties)."""
-        best = None
+        best: tuple[int, float] | None = None
         for index in self.trials:
             outcome = self.outcomes.get(index)
-            if outcome is not None and outcome.ok and (best is None or outcome.value > best[1]):
+            if outcome is None or not outcome.ok or outcome.value is None:
+                continue
+            if best is None or outcome.value > best[1]:
                 best = (index, outcome.value)
         return best
 
@@ -385,7 +390,7 @@ class SearchResult:
 
 
 def search(
-    objective: Callable[[object], float],
+    objective: Callable[[Any], float | Mapping],
     space: FiniteSpace,
     budget: int = 100,
     strategy: str | Strategy = "weaknas",
@@ -422,7 +427,6 @@ def search(
         raise ValueError(
             "an inline objective cannot be stopped: use executor='process' for timeouts"
         )
-    own_executor = isinstance(executor, str)
     if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     workers = _check_count("workers", workers)
@@ -439,7 +443,11 @@ def search(
     )
     if retry_failed:
         run.retry_failed()
-    pool = make_executor(executor, workers, timeout, address) if own_executor else executor
+    pool = (
+        make_executor(executor, workers, timeout, address)
+        if isinstance(executor, str)
+        else executor
+    )
     bar = tqdm(total=budget, initial=len(run.outcomes), disable=not progress, unit="eval")
     try:
         while True:
@@ -455,7 +463,7 @@ def search(
     finally:
         bar.close()
         run.close()
-        if own_executor:
+        if pool is not executor:  # built here: ended here
             pool.shutdown(wait=False, cancel_futures=True)
     return finish(run, budget)
 
@@ -544,7 +552,8 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
         bar.update()
         if outcome.ok and not bar.disable:
             best = run.best()
-            bar.set_postfix(best=f"{best[1]:.4g}", refresh=False)
+            if best is not None:
+                bar.set_postfix(best=f"{best[1]:.4g}", refresh=False)
 
     for future, trial, seconds in settled:
         finish_one(trial, _settle(future, seconds))
@@ -564,8 +573,8 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
         # nothing timed yet (all queued): look again once one may have started
         left = max(0.0, min(deadlines) - time.perf_counter()) + 0.05 if deadlines else timeout
         done, waiting = wait(waiting, timeout=left, return_when=FIRST_COMPLETED)
-        for future in sorted(done, key=order.get):
-            start = started(future)
+        for future in sorted(done, key=order.__getitem__):
+            start = started(future) or time.perf_counter()
             trial, _ = submitted.pop(future)
             finish_one(trial, _settle(future, time.perf_counter() - start))
         if timeout and not getattr(pool, "enforces_timeout", False):
@@ -573,7 +582,7 @@ def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_re
             now = time.perf_counter()
             late = [f for f in waiting if (s := started(f)) is not None and now - s > timeout]
             for future in late:
-                start = started(future)
+                start = started(future) or now
                 trial, _ = submitted.pop(future)
                 future.cancel()
                 waiting.discard(future)

@@ -165,7 +165,7 @@ class SlotExecutor(Executor):
     def _run(self, future: Future, fn, args, kwargs) -> None:
         with self._slots:
             if future.set_running_or_notify_cancel():
-                future.started_at = time.perf_counter()  # the engine times from here
+                future.started_at = time.perf_counter()  # type: ignore[attr-defined]  # read by the engine's timing
                 self._execute(future, fn, args, kwargs)
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:

@@ -44,14 +44,16 @@ class PredictorDiagnostics:
         self.truth = benchmark.val_mean
         self.top = np.argsort(-self.truth, kind="stable")[:top_k]
         size = len(self.truth)
+        self.sample: slice | np.ndarray
         if size <= WHOLE_SPACE_SAMPLE:
             self.sample = slice(None)
             self.probe = np.arange(size)  # the whole space: the top-100 is scored too
         else:  # fixed per size, so every run is scored on the same architectures
             rng = np.random.default_rng(0)
-            self.sample = np.sort(rng.choice(size, WHOLE_SPACE_SAMPLE, replace=False))
+            sample = np.sort(rng.choice(size, WHOLE_SPACE_SAMPLE, replace=False))
+            self.sample = sample
             # asking for 20,000 predictions each iteration would slow an NB101 run
-            self.probe = np.sort(rng.choice(self.sample, PROBE_SAMPLE, replace=False))
+            self.probe = np.sort(rng.choice(sample, PROBE_SAMPLE, replace=False))
         self._last_scores: np.ndarray | None = None
         self._last: dict = {}
 

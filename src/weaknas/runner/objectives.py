@@ -10,6 +10,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from weaknas.spaces.base import FiniteSpace
 
@@ -25,7 +26,7 @@ def import_callable(spec: str, what: str) -> Callable:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise ValueError(f"{what} {spec!r}: cannot import {module_name!r} ({exc})") from None
-    function = module
+    function: Any = module
     for part in attribute.split("."):
         function = getattr(function, part, None)
         if function is None:
@@ -46,7 +47,8 @@ def _require_torch(spec: str) -> None:
 
 def _network_options(space: FiniteSpace) -> dict:
     """What a network builder needs beyond the architecture (a MobileNetV3 width)."""
-    return {"width_mult": space.width_mult} if space.name == "mobilenetv3" else {}
+    width = getattr(space, "width_mult", None)  # only MobileNetV3Space has one
+    return {"width_mult": width} if space.name == "mobilenetv3" else {}
 
 
 def make_objective(
@@ -65,10 +67,15 @@ def make_objective(
 
         if space.name != "mobilenetv3":
             raise ValueError(f"--objective {spec} scores OFA sub-networks: --space mobilenetv3")
+        if data is None:
+            raise ValueError(
+                f"--objective {spec} needs --data DIR, an ImageNet-style folder with train/ "
+                "and val/ class folders"
+            )
         objective = SupernetObjective(
             spec.partition(":")[2], data, eval_images=eval_images, seed=seed
         )
-        if objective.width_mult != space.width_mult:
+        if objective.width_mult != getattr(space, "width_mult", None):
             raise ValueError(
                 f"--objective {spec}: the supernet is OFA's width {objective.width_mult}; "
                 f"search it with --width {objective.width_mult}"
@@ -88,7 +95,7 @@ def make_objective(
         _require_torch(spec)
         from weaknas.training.train_objective import TrainObjective
 
-        objective = TrainObjective(
+        trainer = TrainObjective(
             dataset,
             epochs=epochs,
             seed=seed,
@@ -96,8 +103,8 @@ def make_objective(
             **_network_options(space),
             **(training or {}),
         )
-        objective.check()  # bad data fail here, before the search starts
-        return objective
+        trainer.check()  # bad data fail here, before the search starts
+        return trainer
     if training:
         raise ValueError(
             f"{', '.join('--' + k.replace('_', '-') for k in training)}: for --objective train:"

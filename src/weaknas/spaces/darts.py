@@ -167,20 +167,23 @@ def parse_genotype(text: str, distinct_inputs: bool = True) -> np.ndarray:
         raise ValueError(f"darts: not a Genotype(...) expression ({exc.msg})") from None
     if not (isinstance(tree, ast.Call) and getattr(tree.func, "id", "") == "Genotype"):
         raise ValueError("darts: expected Genotype(normal=[...], normal_concat=..., reduce=...)")
-    fields = {"normal": None, "normal_concat": None, "reduce": None, "reduce_concat": None}
+    fields: dict[str, ast.expr | None] = dict.fromkeys(
+        ("normal", "normal_concat", "reduce", "reduce_concat")
+    )
     if len(tree.args) > len(fields):
         raise ValueError("darts: Genotype takes 4 fields")
-    given = list(zip(fields, tree.args, strict=False))
+    given: list[tuple[str | None, ast.expr]] = list(zip(fields, tree.args, strict=False))
     given += [(k.arg, k.value) for k in tree.keywords]
-    for name, node in given:
-        if name not in fields:
+    for name, value in given:
+        if name is None or name not in fields:
             raise ValueError(f"darts: unknown Genotype field {name!r}")
-        fields[name] = node
+        fields[name] = value
     row = np.empty((len(CELLS), N_NODES, 2, 2), dtype=np.int8)
     for c, cell in enumerate(CELLS):
-        if fields[cell] is None:
+        node = fields[cell]
+        if node is None:
             raise ValueError(f"darts: the genotype has no {cell!r} cell")
-        row[c] = _parse_cell(cell, fields[cell], distinct_inputs)
+        row[c] = _parse_cell(cell, node, distinct_inputs)
         concat = fields[f"{cell}_concat"]
         if concat is not None and _concat(cell, concat) != CONCAT:
             raise ValueError(
@@ -237,7 +240,8 @@ def _concat(cell: str, node: ast.AST) -> tuple[int, ...]:
         and getattr(node.func, "id", "") == "range"
         and all(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in node.args)
     ):
-        return tuple(range(*(a.value for a in node.args)))
+        bounds = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        return tuple(range(*(b for b in bounds if isinstance(b, int))))
     try:
         return tuple(ast.literal_eval(node))
     except (ValueError, TypeError):

@@ -299,7 +299,7 @@ class MobileNetV3Space(PoolSpace):
             drawn += batch
             draw = draw[self._valid_rows(draw)]
             rows = first_occurrences(np.vstack([rows, draw]))[:size]
-            if drawn >= 200 * size and len(rows) < size:
+            if self.flops is not None and drawn >= 200 * size and len(rows) < size:
                 raise ValueError(
                     f"mobilenetv3: only {len(rows)} of {drawn} random sub-networks lie within "
                     f"{self.flops[0]:g}-{self.flops[1]:g} MFLOPs; widen --flops or lower --pool"

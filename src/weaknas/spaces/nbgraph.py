@@ -69,7 +69,7 @@ def structure(link: tuple[int, ...], op_codes: tuple[int, ...]) -> tuple:
     Each non-skip node is ``(op, children, residual)``: its non-skip successors (in a
     canonical order) and how many skip leaves pass its output to the network's output.
     """
-    parent = (None, *link)
+    parent = (0, *link)  # node 0, the input, has none
     op = (None, *op_codes)
     n = len(link)
     has_successor = set(link)

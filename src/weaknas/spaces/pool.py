@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import os
 from abc import abstractmethod
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -38,6 +39,7 @@ class PoolSpace(FiniteSpace):
     """Base class: ``rows`` (pool members, canonical) and an index by row bytes."""
 
     rows: np.ndarray
+    seed: int  # the pool's draw (pools of one size and seed are the same)
     #: Peak memory of a WeakNAS search per pool member (rows, index, features,
     #: predictions), measured by ``benchmarks/pool_memory.py``; subclasses set theirs.
     search_bytes_per_member: int = 2000
@@ -65,7 +67,7 @@ class PoolSpace(FiniteSpace):
     def size(self) -> int:
         return len(self.rows)
 
-    def index_of_row(self, row: np.ndarray) -> int | None:
+    def index_of_row(self, row: np.ndarray | Sequence[int]) -> int | None:
         """The index of a canonical row, or None if it is not a member."""
         return self._index_of.get(np.asarray(row, dtype=self.rows.dtype).tobytes())
 

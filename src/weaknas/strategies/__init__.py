@@ -17,7 +17,7 @@ def strategy_class(name: str) -> type[Strategy]:
         from weaknas.strategies.tpe import TPESearch
 
         return TPESearch
-    classes = {
+    classes: dict[str, type[Strategy]] = {
         "weaknas": WeakNAS,
         "random": RandomSearch,
         "evolution": RegularizedEvolution,

@@ -35,14 +35,14 @@ class LocalSearch(Strategy):
         indices, values = self.observations()
         told = dict(zip(indices.tolist(), values.tolist(), strict=True))
         if not self._round:  # first step: climb from the best initial architecture
-            best = max(told, key=told.get)
+            best = max(told, key=told.__getitem__)
             self.current = (best, told[best])
         else:
             evaluated = [i for i in self._round if i in told]  # failed evaluations drop out
             if not evaluated:
                 return self._restart()
-            best = max(evaluated, key=told.get)
-            if self._restarting or told[best] > self.current[1]:
+            best = max(evaluated, key=told.__getitem__)
+            if self._restarting or self.current is None or told[best] > self.current[1]:
                 self.current = (best, told[best])
             else:
                 return self._restart()  # no neighbour is better: a local optimum

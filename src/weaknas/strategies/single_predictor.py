@@ -45,14 +45,16 @@ class SinglePredictor(PredictorStrategy):
     def _propose(self, count: int) -> list[Suggestion]:
         if self._seen.sum() < self.n_init or self._pending:
             return self.random_unseen(count)
-        if self._order is None:
+        if self._order is None or self._scores is None:
             self._fit_once()
-        batch = []
-        while len(batch) < count and self._next < len(self._order):
-            index = int(self._order[self._next])
+        order, scores = self._order, self._scores
+        assert order is not None and scores is not None  # fitted above
+        batch: list[Suggestion] = []
+        while len(batch) < count and self._next < len(order):
+            index = int(order[self._next])
             self._next += 1
             if not self._seen[index]:
-                batch.append(Suggestion(index, float(self._scores[index])))
+                batch.append(Suggestion(index, float(scores[index])))
         return batch
 
     def _fit_once(self) -> None:

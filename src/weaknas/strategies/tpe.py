@@ -9,6 +9,8 @@ architectures as for every other strategy.
 
 from __future__ import annotations
 
+from typing import Any
+
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
 
@@ -31,7 +33,7 @@ class TPESearch(Strategy):
         sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_init)
         self.study = optuna.create_study(direction="maximize", sampler=sampler)
         self.choices = space.choices()
-        self._trials: dict[int, object] = {}  # pending index -> its trial
+        self._trials: dict[int, Any] = {}  # pending index -> its optuna.trial.Trial
         self._values: dict[int, float] = {}
         self.repeats = 0
         self._failed_trials: set[int] = set()  # numbers of trials told FAIL

@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
-from weaknas.spaces.pool import growable_copy
+from weaknas.spaces.pool import PoolSpace, growable_copy
 from weaknas.strategies.acquisition import (
     check_acquisition,
     expected_improvement,
@@ -58,7 +59,7 @@ from weaknas.strategies.schedules import TopMSchedule
 
 LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
 # What an unset acquisition means (with its explore share and stall, unless given).
-DEFAULT_PICKS = {"acquisition": "greedy", "explore": 0.3, "stall": 5}
+DEFAULT_PICKS: dict[str, Any] = {"acquisition": "greedy", "explore": 0.3, "stall": 5}
 
 
 def resolve_picks(
@@ -72,9 +73,9 @@ def resolve_picks(
     else:
         defaults = {"acquisition": acquisition, "explore": 0.0, "stall": 0}
     return (
-        defaults["acquisition"],
-        defaults["explore"] if explore is None else explore,
-        defaults["stall"] if stall is None else stall,
+        str(defaults["acquisition"]),
+        float(defaults["explore"] if explore is None else explore),
+        int(defaults["stall"] if stall is None else stall),
     )
 
 
@@ -188,24 +189,26 @@ class WeakNAS(PredictorStrategy):
         if self.shortlist and len(models) > 1:
             if self.local:  # shortlisted too
                 near = self._unseen_neighbours(indices, values)
-            candidates, predictions = self._rank_shortlist(models, near)
-            scores = np.mean(predictions, axis=0)
+            candidates, shortlisted = self._rank_shortlist(models, near)
+            scores = np.mean(shortlisted, axis=0)
+            assert self.latest_scores is not None  # the lead member's ranking
             self.latest_scores[candidates] = scores
+            predictions: np.ndarray | None = shortlisted
         else:
             # Scoring the whole space (evaluated cells too) avoids copying the candidate
             # rows, which costs more than the few extra predictions on large spaces.
-            predictions = [predict_in_chunks(model, features) for model in models]
+            whole = [predict_in_chunks(model, features) for model in models]
             if self.pool_grow:
-                predictions = self._grow_pool(models, predictions, count)
+                whole = self._grow_pool(models, whole, count)
             candidates = self.unseen_indices()
-            mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
+            mean = whole[0] if len(models) == 1 else np.mean(whole, axis=0)
             self.latest_scores = mean
-            predictions = [p[candidates] for p in predictions] if len(models) > 1 else None
+            predictions = np.array([p[candidates] for p in whole]) if len(models) > 1 else None
             scores = mean[candidates]
         if self.acquisition == "uniform" or self._stalled(values):
             chosen = self._uniform_from_top_m(scores, count, len(indices))
         else:
-            spread = np.std(predictions, axis=0) if len(models) > 1 else None
+            spread = np.std(predictions, axis=0) if predictions is not None else None
             n_explore = round(count * self.explore)
             n_local = round(count * self.local)
             chosen = self._best_by_acquisition(
@@ -260,7 +263,9 @@ class WeakNAS(PredictorStrategy):
         ones included) to the pool; return the predictions extended to them."""
         mean = predictions[0] if len(models) == 1 else np.mean(predictions, axis=0)
         parents = top_k(mean, count, self.rng)
-        added = self.space.add_mutations(parents, self.pool_grow, self.rng)
+        space = self.space
+        assert isinstance(space, PoolSpace)  # pool_grow searches a growable_copy
+        added = space.add_mutations(parents, self.pool_grow, self.rng)
         self._follow_growth()
         if len(added) == 0:
             return predictions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +121,7 @@ def write_report(
     seeds: pd.DataFrame,
     title: str,
     config=None,
-    figures: list[tuple[str, str]] = (),
+    figures: Sequence[tuple[str, str]] = (),
 ) -> None:
     """``report.md``: settings, notes, tables per benchmark, then figures (caption, file)."""
     parts = [f"# {title}\n"]

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -75,7 +76,7 @@ class Method:
     config: SearchConfig
 
     def folder(self, root: Path) -> Path:
-        return root / self.config.benchmark / self.name
+        return root / benchmark_of(self.config) / self.name
 
 
 def _limit_threads() -> None:
@@ -89,11 +90,18 @@ def _limit_threads() -> None:
         pass
 
 
+def benchmark_of(config: SearchConfig) -> str:
+    """The benchmark a study's settings search (a study runs benchmark searches only)."""
+    if config.benchmark is None:
+        raise ValueError("a study runs benchmark searches: SearchConfig(benchmark=...) is needed")
+    return config.benchmark
+
+
 def _run_one(config: SearchConfig, data: str | None, seed: int, out: str) -> dict:
-    key = (config.benchmark, data)
+    key = (benchmark_of(config), data)
     if key not in _cache:
         _limit_threads()
-        _cache[key] = load_benchmark(config.benchmark, data)
+        _cache[key] = load_benchmark(benchmark_of(config), data)
     # a seed interrupted mid-run continues exactly where its event log ends
     resume = (Path(out) / RUN).is_file()
     return run_search(_cache[key], config, seed, out_dir=out, resume=resume).summary
@@ -289,7 +297,7 @@ def _seed_list(seeds: list[int]) -> str:
 
 
 def _check_same_settings(
-    path: Path, config: SearchConfig, data: str | None, stale_kept: list[int] = ()
+    path: Path, config: SearchConfig, data: str | None, stale_kept: Sequence[int] = ()
 ) -> None:
     """Refuse to mix seeds of different settings in one study folder.
 
@@ -308,7 +316,11 @@ def _check_same_settings(
                 f"{path.parent}: holds a study with other settings {stored}; "
                 "use another --out folder"
             )
-    record = {"config": config.as_dict(), "data": data, "code_version": code_version()}
+    record: dict[str, Any] = {
+        "config": config.as_dict(),
+        "data": data,
+        "code_version": code_version(),
+    }
     if path.is_file():
         earlier = json.loads(path.read_text()).get("stale_seeds_kept", [])
         stale_kept = sorted(set(earlier) | set(stale_kept))

@@ -21,7 +21,7 @@ def conformance_space() -> CategoricalSpace:
 
 
 def value_of(space: CategoricalSpace, index: int) -> float:
-    config = space.config(index)
+    config: dict = space.config(index)
     return -((config["a"] - 2) ** 2) - (config["b"] - 1) ** 2 + (config["c"] == "y")
 
 

@@ -182,7 +182,7 @@ class DartsNetwork(nn.Module):
             self.stem = nn.Sequential(
                 nn.Conv2d(in_channels, stem, 3, padding=1, bias=False), nn.BatchNorm2d(stem)
             )
-            self.stem1 = None
+            self.stem1 = None  # type: ignore[assignment]  # CIFAR: one stem
             c_prev_prev, c_prev, c_curr = stem, stem, channels
             reduction_prev = False
         self.cells = nn.ModuleList()
@@ -204,7 +204,11 @@ class DartsNetwork(nn.Module):
             if i == 2 * layers // 3:
                 c_auxiliary = c_prev
         self.auxiliary_index = 2 * layers // 3
-        self.auxiliary = AuxiliaryHead(c_auxiliary, num_classes, imagenet) if auxiliary else None
+        self.auxiliary = (
+            AuxiliaryHead(c_auxiliary, num_classes, imagenet)
+            if auxiliary and c_auxiliary is not None
+            else None
+        )
         self.pool = nn.AvgPool2d(7) if imagenet else nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(c_prev, num_classes)
 

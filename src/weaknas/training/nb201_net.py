@@ -28,7 +28,9 @@ def build_network(
     num_classes: int = 10,
 ):
     """The network of NB201 cell ``arch`` (an arch string); the benchmark uses C=16, N=5."""
-    torch, nn = _torch()
+    _torch()  # a clear error without PyTorch
+    from torch import nn
+
     codes = NB201Space().op_codes(NB201Space().from_string(arch))
 
     class ReLUConvBN(nn.Sequential):

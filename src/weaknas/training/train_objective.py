@@ -161,7 +161,7 @@ class TrainObjective:
                     x = self._augmented(x, generator, torch)
                 x, y = x.to(device), y_train[rows].to(device)
                 optimizer.zero_grad()
-                if mixed:
+                if scaler is not None:  # mixed precision on CUDA
                     with torch.autocast("cuda", dtype=torch.float16):
                         loss = loss_fn(net(x), y)
                     scaler.scale(loss).backward()
