@@ -20,7 +20,7 @@ import sys
 CHILD = """
 import json, resource, sys
 import weaknas
-from weaknas.spaces.loading import load_space
+from weaknas.resolve.spaces import load_space
 
 def objective(arch):
     return float(len(str(arch)) % 97)
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--spaces", default="darts,mobilenetv3")
     args = parser.parse_args()
     small, large = (int(n) for n in args.sizes.split(","))
-    from weaknas.spaces.loading import load_space
+    from weaknas.resolve.spaces import load_space
 
     for space in args.spaces.split(","):
         low, high = peak_bytes(space, small), peak_bytes(space, large)

@@ -17,13 +17,15 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
     from weaknas import evaluators as evaluators
     from weaknas import integrations as integrations
     from weaknas import predictors as predictors
+    from weaknas import resolve as resolve
     from weaknas import runner as runner
     from weaknas import spaces as spaces
     from weaknas import strategies as strategies
     from weaknas import study as study
     from weaknas import testing as testing
     from weaknas import training as training
-    from weaknas.runner.engine import Search, SearchResult, search
+    from weaknas.resolve.api import search
+    from weaknas.runner.engine import Search, SearchResult
     from weaknas.spaces.categorical import CategoricalSpace
 
 # The public API is imported on first use: ``import weaknas`` stays light for workers.
@@ -33,7 +35,7 @@ __getattr__ = lazy_attributes(
         "CategoricalSpace": "weaknas.spaces.categorical",
         "Search": "weaknas.runner.engine",
         "SearchResult": "weaknas.runner.engine",
-        "search": "weaknas.runner.engine",
+        "search": "weaknas.resolve.api",
     },
     submodules=(
         "benchmarks",
@@ -41,6 +43,7 @@ __getattr__ = lazy_attributes(
         "evaluators",
         "integrations",
         "predictors",
+        "resolve",
         "runner",
         "spaces",
         "strategies",

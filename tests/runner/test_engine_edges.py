@@ -146,3 +146,13 @@ def test_worker_processes_never_outlive_a_killed_search(tmp_path, ended_within):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     assert ended_within(workers, 10), "a worker outlived its search"
+
+
+def test_the_engine_builds_only_its_own_executors_and_names_the_way_to_ray():
+    from weaknas.runner.engine import search as engine_search
+
+    space = CategoricalSpace({"a": list(range(4))})
+    with pytest.raises(ValueError, match="'ray' is an integration: use weaknas.search"):
+        engine_search(lambda c: c["a"], space, budget=2, executor="ray")
+    with pytest.raises(ValueError, match="an address is for the ray executor"):
+        search(lambda c: c["a"], space, budget=2, address="auto")

@@ -31,8 +31,8 @@ def _results_logged(folder: Path, retrying: bool) -> int:
 
 def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     """``--objective``: evaluate each architecture with a real objective (engine.search)."""
-    from weaknas.runner.objectives import make_objective
-    from weaknas.spaces.loading import POOL_SPACES, load_space
+    from weaknas.resolve.objectives import make_objective
+    from weaknas.resolve.spaces import POOL_SPACES, load_space
 
     if "epochs" in given and not args.objective.startswith("train:"):
         raise ValueError("--epochs is for --objective train:DATASET")
@@ -105,7 +105,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     if executor != "ray":
         return _run(args, config, space, objective, executor, settings, notes)
     # connect before the folder is made: a bad address leaves nothing behind
-    from weaknas.runner.executors import make_executor
+    from weaknas.resolve.executors import make_executor
 
     pool = make_executor("ray", args.workers, args.timeout, args.address)
     try:
@@ -139,7 +139,6 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
         executor=executor,
         workers=args.workers,
         timeout=args.timeout,
-        address=args.address if isinstance(executor, str) else None,
         out_dir=out,
         resume=bool(args.resume),
         retry_failed=args.retry_failed,

@@ -54,7 +54,7 @@ def study_command(args: argparse.Namespace) -> int:
     )
     ray = None
     if args.executor == "ray":  # connect before the folder is made: a bad address leaves nothing
-        from weaknas.runner.executors import make_executor
+        from weaknas.resolve.executors import make_executor
 
         ray = make_executor("ray", args.workers, address=args.address)
     try:

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 from weaknas._lazy import lazy_attributes
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers
+    from weaknas.runner.benchmark_search import RunResult, queries_to_optimum, run_search
     from weaknas.runner.config import SearchConfig
-    from weaknas.runner.loop import RunResult, queries_to_optimum, run_search
 
 __getattr__ = lazy_attributes(
     "weaknas.runner",
     {
         "SearchConfig": "weaknas.runner.config",
-        "RunResult": "weaknas.runner.loop",
-        "queries_to_optimum": "weaknas.runner.loop",
-        "run_search": "weaknas.runner.loop",
+        "RunResult": "weaknas.runner.benchmark_search",
+        "queries_to_optimum": "weaknas.runner.benchmark_search",
+        "run_search": "weaknas.runner.benchmark_search",
     },
 )
 

@@ -402,7 +402,6 @@ def search(
     resume: bool = False,
     progress: bool = False,
     on_result: Callable[[Trial, Outcome], None] | None = None,
-    address: str | None = None,
     retry_failed: bool = False,
     observer: Observer | None = None,
     settings: dict | None = None,
@@ -411,11 +410,11 @@ def search(
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures chosen by ``strategy``.
 
     ``executor``: ``"inline"`` (default), ``"thread"``, ``"process"`` (a fresh process per
-    evaluation: enforces ``timeout``, survives crashes), ``"ray"``, or any
-    ``concurrent.futures.Executor``. With ``out_dir`` every event is logged durably and
-    ``resume=True`` continues a run that was killed, re-running only unfinished evaluations.
+    evaluation: enforces ``timeout``, survives crashes), or any
+    ``concurrent.futures.Executor`` (``weaknas.search`` also takes ``"ray"``). With
+    ``out_dir`` every event is logged durably and ``resume=True`` continues a run that
+    was killed, re-running only unfinished evaluations.
     ``on_result(trial, outcome)`` is called as each evaluation finishes (for progress).
-    ``address``: a Ray cluster's address for ``executor="ray"`` (``"auto"``).
     ``retry_failed``: on resume, evaluate the failed architectures again (e.g. after
     installing what their failure said was missing); they keep their budget slots.
     An objective with ``by_index = True`` receives the architecture's index instead
@@ -443,11 +442,7 @@ def search(
     )
     if retry_failed:
         run.retry_failed()
-    pool = (
-        make_executor(executor, workers, timeout, address)
-        if isinstance(executor, str)
-        else executor
-    )
+    pool = make_executor(executor, workers, timeout) if isinstance(executor, str) else executor
     bar = tqdm(total=budget, initial=len(run.outcomes), disable=not progress, unit="eval")
     try:
         while True:

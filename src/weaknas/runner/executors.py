@@ -254,34 +254,26 @@ class ProcessPerCallExecutor(SlotExecutor):
             future.set_exception(ObjectiveError(payload))
 
 
-# Executors by name, as "module:class": optional integrations are imported only when used
-# (the engine never imports them itself).
-EXECUTOR_CLASSES = {
-    "inline": "weaknas.runner.executors:InlineExecutor",
-    "thread": "weaknas.runner.executors:ThreadSlotExecutor",
-    "process": "weaknas.runner.executors:ProcessPerCallExecutor",
-    "ray": "weaknas.integrations.ray:RayExecutor",
+# The executors the engine builds by name; "ray" (weaknas.integrations.ray) is an
+# integration above the runner, built by ``weaknas.resolve.make_executor``.
+BUILT_IN = {
+    "inline": InlineExecutor,
+    "thread": ThreadSlotExecutor,
+    "process": ProcessPerCallExecutor,
 }
-if tuple(EXECUTOR_CLASSES) != EXECUTORS:
-    raise ImportError(f"executor registry {tuple(EXECUTOR_CLASSES)} != weaknas.names {EXECUTORS}")
 
 
-def make_executor(
-    name: str, workers: int | None = 1, timeout: float | None = None, address: str | None = None
-) -> Executor:
-    """A built-in executor by name (``EXECUTORS``); ``address`` is Ray's cluster address."""
-    import importlib
-
-    if name not in EXECUTORS:
+def make_executor(name: str, workers: int = 1, timeout: float | None = None) -> Executor:
+    """A built-in executor by name (``BUILT_IN``)."""
+    if name not in BUILT_IN:
+        if name in EXECUTORS:
+            raise ValueError(
+                f"executor {name!r} is an integration: use weaknas.search (it builds one), "
+                "or pass its executor instance"
+            )
         raise ValueError(f"unknown executor {name!r}; expected one of {EXECUTORS}")
-    if address is not None and name != "ray":
-        raise ValueError(f"an address is for the ray executor, not {name!r}")
-    module, _, class_name = EXECUTOR_CLASSES[name].partition(":")
-    cls = getattr(importlib.import_module(module), class_name)
     if name == "inline":
-        return cls()
+        return InlineExecutor()
     if name == "thread":
-        return cls(max_workers=workers)
-    if name == "process":
-        return cls(max_workers=workers, timeout=timeout)
-    return cls(max_workers=workers, timeout=timeout, address=address)
+        return ThreadSlotExecutor(max_workers=workers)
+    return ProcessPerCallExecutor(max_workers=workers, timeout=timeout)

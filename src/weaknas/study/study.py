@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,10 +149,11 @@ def _run_jobs(
             for config, seed, out in jobs:
                 record(_run_one(config, data, seed, str(out)))
             return
+        pool: Executor
         if executor == "ray":
-            from weaknas.runner.executors import make_executor
+            from weaknas.integrations.ray import RayExecutor
 
-            pool, run = make_executor("ray", workers, address=address), _run_on_ray_node
+            pool, run = RayExecutor(workers, address=address), _run_on_ray_node
             data = str(Path(data).resolve()) if data else None  # Ray workers start elsewhere
             jobs = [(config, seed, Path(out).resolve()) for config, seed, out in jobs]
         else:

@@ -7,8 +7,8 @@ from pathlib import Path
 from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.runner.config import SearchConfig
 from weaknas.runner.engine import SearchResult, search
-from weaknas.runner.evaluators import TabularObjective
 from weaknas.runner.observers import BenchmarkObserver, queries_to_optimum
+from weaknas.runner.tabular_objective import TabularObjective
 from weaknas.strategies.base import Strategy
 
 RunResult = SearchResult  # the name studies and scripts have used

@@ -63,7 +63,7 @@ def categorical_space_from_json(path: str | os.PathLike) -> FiniteSpace:
     optional constraint is a function ``config -> bool`` importable from the working
     directory.
     """
-    from weaknas.runner.objectives import import_callable
+    from weaknas.callables import import_callable
     from weaknas.spaces.categorical import CategoricalSpace
 
     path = Path(path)
