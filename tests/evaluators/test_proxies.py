@@ -51,6 +51,31 @@ def test_synflow_falls_back_to_float64_when_float32_overflows():
     assert deep[0].weight.dtype == torch.float32  # handed back as it came
 
 
+def test_grad_norm_and_snip_equal_their_definitions_computed_by_hand():
+    """One bias-free linear layer, W = [[1, 2], [0, -1]], one input x = (1, 0.5) of class 0.
+    Logits z = W x = (2, -0.5); softmax p; the cross-entropy gradient is (p - e0) x^T, so
+    with q = 1 - p0 = p1 it is [[-q, -q/2], [q, q/2]]:
+    grad_norm = its Frobenius norm = q sqrt(2.5); snip = sum |W * grad| = q + q + q/2."""
+    import math
+
+    layer = nn.Linear(2, 2, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor([[1.0, 2.0], [0.0, -1.0]]))
+    x, target = torch.tensor([[1.0, 0.5]]), torch.tensor([0])
+    q = math.exp(-0.5) / (math.exp(2.0) + math.exp(-0.5))
+    assert proxies.grad_norm(layer, x, target) == pytest.approx(q * math.sqrt(2.5), rel=1e-6)
+    assert proxies.snip(layer, x, target) == pytest.approx(2.5 * q, rel=1e-6)
+    # two layers: the sum over layers of each layer's own value (not a norm of the union)
+    twice = nn.Sequential(layer, nn.Linear(2, 2, bias=False))
+    with torch.no_grad():
+        twice[1].weight.copy_(torch.eye(2))  # the same logits: the first layer's terms stand
+    # layer 2's gradient is (p - e0) z^T = q [[-2, 0.5], [2, -0.5]]: Frobenius q sqrt(8.5)
+    second = q * math.sqrt(8.5)
+    assert proxies.grad_norm(twice, x, target) == pytest.approx(
+        q * math.sqrt(2.5) + second, rel=1e-6
+    )
+
+
 def test_gradient_proxies(batch):
     inputs, targets = batch
     g = proxies.compute("grad_norm", small_net(), inputs, targets)
