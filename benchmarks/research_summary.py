@@ -68,6 +68,20 @@ def accuracy_cell(runs: pd.DataFrame, reference: pd.DataFrame) -> str:
     )
 
 
+def summary(seeds: pd.DataFrame, title: str) -> str:
+    """The two tables of one study (``seeds``: its seeds.csv), under ``## title``."""
+    first, last = int(seeds["seed"].min()), int(seeds["seed"].max())
+    return (
+        f"## {title} (seeds {first}-{last})\n\n"
+        "Queries to the optimum, mean [95% CI] / median, found / seeds:\n\n"
+        + _table(seeds, query_cell)
+        + "\n\n"
+        + f"Test accuracy at {', '.join(map(str, CHECKPOINTS))} queries (mean ± std):\n\n"
+        + _table(seeds, accuracy_cell)
+        + "\n\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", help="research study folders (seeds.csv inside)")
@@ -76,13 +90,7 @@ def main() -> None:
         path = folder / "seeds.csv"
         if not path.is_file():
             raise SystemExit(f"{path}: not found; is {folder} a folder written by a study?")
-        seeds = pd.read_csv(path)
-        first, last = int(seeds["seed"].min()), int(seeds["seed"].max())
-        print(f"## {folder.name} (seeds {first}-{last})\n")
-        print("Queries to the optimum, mean [95% CI] / median, found / seeds:\n")
-        print(_table(seeds, query_cell) + "\n")
-        print(f"Test accuracy at {', '.join(map(str, CHECKPOINTS))} queries (mean ± std):\n")
-        print(_table(seeds, accuracy_cell) + "\n")
+        print(summary(pd.read_csv(path), folder.name))
 
 
 if __name__ == "__main__":

@@ -122,3 +122,14 @@ def test_the_numbers_the_readme_quotes_equal_the_files_they_come_from():
     missed = [int(r["seed"]) for r in rows if not r["queries_to_optimum"]]
     assert len(rows) == 100 and missed == [0]
     assert "Seed 0 is the one CIFAR-10 seed in 100 where the default misses" in text
+
+
+def test_every_committed_results_table_regenerates_from_its_per_seed_files():
+    """``python benchmarks/regenerate.py --check``: no table drifts from the runs."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "regenerate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,105 @@
+"""Rebuild every committed results table from the committed per-seed files, running no
+search (issue 25): a table can then never drift from the runs it summarises.
+
+    python benchmarks/regenerate.py           # rewrite the tables, say which changed
+    python benchmarks/regenerate.py --check   # exit 1 naming any table that differs
+
+Tables and their sources (all committed):
+- ``benchmarks/results/sample_efficiency.md``: each NB201 method's ``seeds.csv`` under
+  ``benchmarks/results/sample_efficiency/<benchmark>/<method>/`` (``sample_efficiency.py``);
+- ``benchmarks/results/nb101_sample_efficiency/table.md``: the same for NB101
+  (``nb101_sample_efficiency.py``);
+- ``benchmarks/results/compare_at_500.md``: the NB201 studies, seeds 0-19 at 500 queries;
+- ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv`` and
+  ``docs/nb101/seeds.csv`` (the research suite's studies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+import compare_at_500  # noqa: E402
+import nb101_sample_efficiency  # noqa: E402
+import research_summary  # noqa: E402
+import sample_efficiency  # noqa: E402
+
+from weaknas.study.report import frame_to_markdown  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def nb201_sample_efficiency() -> str:
+    rows = []
+    for dataset in sample_efficiency.DATASETS:
+        for method, (settings, _) in sample_efficiency.METHODS.items():
+            path = RESULTS / "sample_efficiency" / dataset / method / "seeds.csv"
+            if path.is_file():
+                summary = sample_efficiency.summarize(pd.read_csv(path), settings["budget"])
+                rows.append({"dataset": dataset, "method": method, **summary})
+    return frame_to_markdown(pd.DataFrame(rows)) + "\n"
+
+
+def nb101_sample_efficiency_table() -> str:
+    rows = []
+    budget = nb101_sample_efficiency.PROTOCOL["budget"]
+    for method in nb101_sample_efficiency.METHODS:
+        path = RESULTS / "nb101_sample_efficiency" / method / "seeds.csv"
+        if path.is_file():
+            seeds = pd.read_csv(path)
+            rows.append(
+                {
+                    "method": method,
+                    **sample_efficiency.summarize(seeds, budget),
+                    **nb101_sample_efficiency.accuracy_columns(seeds),
+                }
+            )
+    return frame_to_markdown(pd.DataFrame(rows)) + "\n"
+
+
+def compare_at_500_table() -> str:
+    return compare_at_500.table(RESULTS / "sample_efficiency")
+
+
+def research_summary_tables() -> str:
+    return "".join(
+        research_summary.summary(pd.read_csv(ROOT / "docs" / folder / "seeds.csv"), title)
+        for folder, title in (("methods", "research_methods"), ("nb101", "research_nb101"))
+    )
+
+
+TABLES: dict[str, Callable[[], str]] = {
+    "benchmarks/results/sample_efficiency.md": nb201_sample_efficiency,
+    "benchmarks/results/nb101_sample_efficiency/table.md": nb101_sample_efficiency_table,
+    "benchmarks/results/compare_at_500.md": compare_at_500_table,
+    "benchmarks/results/research_summary.md": research_summary_tables,
+}
+
+
+def stale() -> list[str]:
+    """The committed tables that differ from what their sources give."""
+    return [name for name, build in TABLES.items() if (ROOT / name).read_text() != build()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a diff")
+    args = parser.parse_args()
+    differing = stale()
+    if args.check:
+        for name in differing:
+            print(f"{name}: differs from its per-seed files")
+        raise SystemExit(1 if differing else 0)
+    for name, build in TABLES.items():
+        (ROOT / name).write_text(build())
+        print(f"{name}: {'rewritten' if name in differing else 'unchanged'}")
+
+
+if __name__ == "__main__":
+    main()
