@@ -112,32 +112,41 @@ def test_default_picks_are_the_strategys_and_uniform_is_the_papers():
         WeakNASSampler(acquisition="uniform", explore=0.2)
 
 
-def test_greedy_picks_the_predicted_best_until_the_search_stalls():
-    rng = np.random.default_rng(0)
-    greedy = WeakNASSampler(seed=0, explore=0.0, stall=2)  # stall after 20 trials
-    improving = list(range(30))  # the best is the latest: never stalled
-    assert not any(greedy._draws_uniformly(improving, rng) for _ in range(50))
-    stalled = [5.0] + [1.0] * 20  # 20 trials since the best
-    assert greedy._draws_uniformly(stalled, rng)
-    assert not greedy._draws_uniformly(stalled[:-1], rng)
-    mixed = WeakNASSampler(seed=0, explore=0.3, stall=0)
-    share = np.mean([mixed._draws_uniformly(improving, rng) for _ in range(2000)])
-    assert 0.27 < share < 0.33
+def test_a_block_of_ten_trials_picks_as_one_batch_of_the_strategy():
+    """3 of each 10 trials (the last positions) draw from the top-M, as the explore share
+    of a batch; the others are the strategy's greedy picks, with its stall."""
+    from weaknas.spaces.categorical import CategoricalSpace
+
+    space = CategoricalSpace({"a": list(range(5)), "b": list(range(5))})
+    sampler = WeakNASSampler(seed=0)
+    picks = [sampler._strategy(space, n) for n in range(20)]
+    uniform = [n for n, s in enumerate(picks) if s.acquisition == "uniform"]
+    assert uniform == [7, 8, 9, 17, 18, 19]
+    greedy = picks[0]
+    assert (greedy.acquisition, greedy.explore, greedy.stall, greedy.batch_size) == (
+        "greedy",
+        0.0,
+        5,
+        10,
+    )
+    paper = WeakNASSampler(seed=0, acquisition="uniform")
+    assert all(paper._strategy(space, n).acquisition == "uniform" for n in range(10))
 
 
-def test_greedy_sampler_takes_the_predicted_best_unclaimed():
-    """With no exploration, every pick after the start is the best-ranked unseen one."""
-    sampler = WeakNASSampler(seed=1, n_init=5, explore=0.0, stall=0)
+def test_each_pick_is_the_weaknas_strategys_pick_from_the_trials_so_far():
+    """The sampler has no picking code of its own: a weaknas strategy loaded with the
+    trials before each one proposes exactly what the trial evaluated."""
+    from weaknas.strategies.weaknas import WeakNAS
+
+    sampler = WeakNASSampler(seed=1, n_init=5)
     study = optuna.create_study(direction="maximize", sampler=sampler)
-    study.optimize(_objective, n_trials=12)
+    study.optimize(_objective, n_trials=16)
     space = next(iter(sampler._spaces.values()))
     key = sampler._claim_key(space)
-    for trial in study.trials[5:]:
-        indices = [sampler._index_of(t, space, key) for t in study.trials[: trial.number]]
-        values = [t.value for t in study.trials[: trial.number]]
-        seen = np.zeros(space.size, dtype=bool)
-        seen[indices] = True
-        ranked = sampler._ranking(
-            space, seen, indices, values, np.random.default_rng([sampler.seed, trial.number])
-        )
-        assert trial.system_attrs[key] == ranked[~seen[ranked]][0]
+    for trial in study.trials[1:]:
+        earlier = study.trials[: trial.number]
+        strategy = sampler._strategy(space, trial.number)
+        assert isinstance(strategy, WeakNAS)
+        indices = [sampler._index_of(t, space, key) for t in earlier]
+        strategy.warm_start(zip(indices, [t.value for t in earlier], strict=True))
+        assert trial.system_attrs[key] == strategy.ask(1)[0].index, trial.number

@@ -142,3 +142,19 @@ def test_rank_target_fits_the_predictor_to_ranks(bench):
     assert np.argmax(first) == np.argmax(observed) and np.argmin(first) == np.argmin(observed)
     with pytest.raises(ValueError, match="unknown target 'quantile'"):
         WeakNAS(bench.space, target="quantile")
+
+
+def test_warm_start_loads_results_the_strategy_did_not_propose():
+    from weaknas.spaces.categorical import CategoricalSpace
+    from weaknas.strategies.weaknas import WeakNAS
+
+    space = CategoricalSpace({"a": list(range(6)), "b": list(range(6))})
+    strategy = WeakNAS(space, seed=0, n_init=4)
+    strategy.warm_start([(0, 1.0), (7, 3.0), (14, 2.0), (21, 5.0)], taken=[35])
+    indices, values = strategy.observations()
+    assert indices.tolist() == [0, 7, 14, 21] and values.tolist() == [1.0, 3.0, 2.0, 5.0]
+    picks = [s.index for s in strategy.ask(10)]
+    assert len(picks) == 10 and not {0, 7, 14, 21, 35} & set(picks)  # taken: never proposed
+    assert np.isfinite(strategy.latest_scores).all()  # fitted on the loaded results
+    with pytest.raises(ValueError, match="before its first ask"):
+        strategy.warm_start([(1, 0.0)])

@@ -3,13 +3,14 @@
     study = optuna.create_study(direction="maximize", sampler=WeakNASSampler(seed=0))
 
 The sampler keeps no state of its own: each trial it reads the study's trials (so many
-workers sharing one RDB or journal storage cooperate), fits a weak predictor on the
-completed ones and picks one of the architectures that are neither completed, running,
-failed nor pruned the way the ``weaknas`` strategy does by default: the predicted best,
-or, with probability ``explore`` (0.3), a uniform draw from the predicted top-M, and only
-uniform draws once ``stall`` x 10 completed trials in a row (the strategy's ``stall``
-iterations of 10 queries) have not raised the best value. ``acquisition="uniform"`` is
-the paper's picks: always a uniform draw from the top-M. Categorical parameters present in
+workers sharing one RDB or journal storage cooperate), loads them into a fresh ``weaknas``
+strategy (``Strategy.warm_start``: the completed ones with their values, the running,
+failed and pruned ones as taken) and takes that strategy's pick: the sampler has no
+picking code of its own. Trials are read in blocks of 10, the strategy's batch: by
+default the last ``explore`` share of each block (3 of 10) draws uniformly from the
+predicted top-M and the others take the predicted best, and only uniform draws follow
+once ``stall`` blocks in a row have not raised the best value. ``acquisition="uniform"``
+is the paper's picks: always a uniform draw from the top-M. Categorical parameters present in
 every trial are searched jointly; any other parameter is sampled independently (random
 by default). Each pick is claimed in the trial's system attributes and checked against
 the other workers' claims, so two workers never evaluate the same architecture.
@@ -38,11 +39,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("WeakNASSampler needs Optuna: pip install 'weaknas[optuna]'") from exc
 
 from weaknas.predictors import make_predictor
-from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.categorical import CategoricalSpace
-from weaknas.strategies.base import best_first
-from weaknas.strategies.targets import check_target, fit_labels
-from weaknas.strategies.weaknas import check_options, resolve_picks, stalled
+from weaknas.strategies.targets import check_target
+from weaknas.strategies.weaknas import WeakNAS, check_options, resolve_picks
 
 CLAIM = "weaknas:index"
 SAMPLER_ACQUISITIONS = ("greedy", "uniform")
@@ -212,43 +211,49 @@ class WeakNASSampler(BaseSampler):
 
     def _pick(self, study, trial: FrozenTrial, space: CategoricalSpace) -> int:
         key = self._claim_key(space)
-        rng = np.random.default_rng([self.seed, trial.number])
         seen, indices, values = self._state(study, trial, space, key)
-        ranked = self._ranking(space, seen, indices, values, rng)
-        starting = len(indices) < self.n_init
-        uniform = starting or self._draws_uniformly(values, rng)
+        strategy = self._strategy(space, trial.number)
+        told = set(indices)
+        taken = [int(i) for i in np.flatnonzero(seen) if int(i) not in told]
+        strategy.warm_start(zip(indices, values, strict=True), taken)
+        index = -1
         for _ in range(MAX_CLAIM_TRIES):
-            unseen = ranked[~seen[ranked]]
-            if len(unseen) == 0:  # everything evaluated: repeats are all that is left
-                return int(rng.integers(space.size))
-            if uniform:
-                top = unseen if starting else unseen[: max(1, self.top_m)]
-                index = int(rng.choice(top))
-            else:
-                index = int(unseen[0])  # the predicted best not yet taken
+            batch = strategy.ask(1)
+            if not batch:  # everything evaluated: repeats are all that is left
+                return int(np.random.default_rng([self.seed, trial.number]).integers(space.size))
+            index = batch[0].index
             study._storage.set_trial_system_attr(trial._trial_id, key, index)
             # Another worker may have claimed the same architecture since we read the
-            # trials. Whoever reads second sees both claims and picks again.
+            # trials. Whoever reads second sees both claims and picks again (the pick
+            # stays pending in the strategy, so it proposes another).
             if not self._claimed_elsewhere(study, trial, index, key):
                 return index
-            seen[index] = True
         return index
 
-    def _draws_uniformly(self, values: list[float], rng: np.random.Generator) -> bool:
-        """Whether this trial draws from the top-M: the paper's acquisition, the explore
-        share of the default's, or every trial once the search has stalled."""
-        if self.acquisition == "uniform" or rng.random() < self.explore:
-            return True
-        return stalled(values, self.stall, STALL_TRIALS)  # completed trials, in order
-
-    def _ranking(self, space, seen, indices, values, rng) -> np.ndarray:
-        """All architectures, best predicted first (random order during start-up)."""
-        if len(indices) < max(self.n_init, 2):
-            return rng.permutation(space.size)
-        features = space.encode(space.search_encoding)
-        model = make_predictor(self.predictor, int(rng.integers(2**31 - 1)))
-        model.fit(features[indices], fit_labels(np.asarray(values), self.target))
-        return best_first(predict_in_chunks(model, features), rng)
+    def _strategy(self, space: CategoricalSpace, trial_number: int) -> WeakNAS:
+        """The ``weaknas`` strategy that makes this trial's pick: the sampler has no picking
+        code of its own. Trials come in blocks of ``STALL_TRIALS``, the strategy's batch:
+        ``stall`` counts blocks, and the last ``explore`` share of each block's positions
+        (3 of 10 by default) draw uniformly from the predicted top-M, as the explore share
+        of a batch does; the others take the predicted best unseen."""
+        seed = int(np.random.SeedSequence([self.seed, trial_number]).generate_state(1)[0])
+        explore_slots = round(self.explore * STALL_TRIALS)
+        exploring = trial_number % STALL_TRIALS >= STALL_TRIALS - explore_slots
+        picks: dict[str, Any] = (
+            {"acquisition": "uniform"}
+            if self.acquisition == "uniform" or exploring
+            else {"acquisition": "greedy", "explore": 0.0, "stall": self.stall}
+        )
+        return WeakNAS(
+            space,
+            seed=seed,
+            n_init=self.n_init,
+            batch_size=STALL_TRIALS,
+            top_m=self.top_m,
+            predictor=self.predictor,
+            target=self.target,
+            **picks,
+        )
 
     def _claimed_elsewhere(self, study, trial, index: int, key: str) -> bool:
         for other in study.get_trials(deepcopy=False, states=_SEEN_STATES):

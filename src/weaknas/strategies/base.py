@@ -121,6 +121,21 @@ class Strategy(ABC):
         for index, value in results:
             self.tell(index, value)
 
+    def warm_start(self, told: Iterable[tuple[int, float]], taken: Iterable[int] = ()) -> None:
+        """Load what was evaluated without this strategy's proposals (another process's
+        trials, an earlier study): ``told`` as (index, value) in the order observed, as if
+        proposed and told; ``taken``, evaluated or running elsewhere without a value, is
+        never proposed and never fitted on. Before the first ``ask`` only."""
+        if self.n_told or self._seen.any():
+            raise ValueError("warm_start loads a fresh strategy, before its first ask")
+        for index, value in told:
+            index = self.space.check_index(index)
+            self._seen[index] = True
+            self._pending.add(index)
+            self.tell(index, value)
+        for index in taken:
+            self._seen[self.space.check_index(index)] = True
+
     # --- for subclasses ------------------------------------------------------------------
     def _follow_growth(self) -> None:
         """Make room for members a growing pool gained (``spaces.pool``): they are unseen."""
