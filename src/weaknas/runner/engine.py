@@ -15,6 +15,10 @@ Failures (the objective raises, returns NaN/inf, times out, or its worker dies) 
 recorded with their error, count towards the budget, are never proposed again and are
 never used to fit a predictor.
 
+The engine in parts: this module holds the search state, its durable log and replay,
+and the loop; ``trials`` what is handed out and returned, ``batches`` the evaluation of
+one batch on an executor (futures, timeouts), ``results`` the tables and summary.
+
 Every search writes the same files (``weaknas.runner.output`` documents them):
 ``events.jsonl``, ``run.json``, ``evaluations.parquet``, ``iterations.parquet`` and
 ``summary.json`` (last: its presence marks a finished run).
@@ -26,8 +30,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
-from dataclasses import dataclass, field
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -35,74 +38,17 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaknas.errors import DataFileError
+from weaknas.runner.batches import SearchStopped, evaluate_batch
 from weaknas.runner.durable_log import DurableLog, read_log
-from weaknas.runner.executors import (
-    EvaluationTimeout,
-    WorkerStartError,
-    make_executor,
-    refuse_search_in_worker_bootstrap,
-)
+from weaknas.runner.executors import make_executor, refuse_search_in_worker_bootstrap
 from weaknas.runner.observers import Observer
-from weaknas.runner.output import (
-    EVALUATIONS,
-    ITERATIONS,
-    LOG,
-    RUN,
-    SUMMARY,
-    code_version,
-    library_versions,
-    write_json,
-    write_table,
-)
+from weaknas.runner.output import LOG, RUN, code_version, write_json
+from weaknas.runner.results import SearchResult, describe, finish
+from weaknas.runner.trials import Outcome, Trial, outcome_of
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies import Strategy, fit_initial_design, make_strategy
 
 SYNC_AFTER_SECONDS = 1.0  # a result that took this long is fsync'ed at once
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One architecture handed out for evaluation."""
-
-    index: int
-    arch: object  # what the objective receives: a config dict, or the arch string
-    iteration: int
-    predicted: float = float("nan")
-
-
-@dataclass
-class Outcome:
-    value: float | None
-    error: str | None
-    seconds: float
-    info: dict = field(default_factory=dict)
-    elapsed: float = float("nan")  # seconds since the run started (resumes continue it)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-def _outcome(result, seconds: float) -> Outcome:
-    """What the objective returned: a number, or a mapping with ``value`` and extras
-    (numbers and strings are kept: an evaluator's own seconds, device, parameters)."""
-    info = {}
-    if isinstance(result, Mapping):
-        info = {
-            k: v for k, v in result.items() if k != "value" and isinstance(v, int | float | str)
-        }
-        if "value" not in result:
-            return Outcome(
-                None, f"objective returned a mapping without 'value': {result!r}", seconds
-            )
-        result = result["value"]
-    try:
-        value = float(result)
-    except (TypeError, ValueError):
-        return Outcome(None, f"objective returned {result!r}, not a number", seconds, info)
-    if not math.isfinite(value):
-        return Outcome(None, f"objective returned {value}", seconds, info)
-    return Outcome(value, None, seconds, info)
 
 
 class Search:
@@ -162,7 +108,7 @@ class Search:
         assert out_dir is not None  # _open is called only for a run with a folder
         out_dir.mkdir(parents=True, exist_ok=True)
         run_file, log_file = out_dir / RUN, out_dir / LOG
-        expected = json.loads(json.dumps(self._fingerprint(), default=_describe))
+        expected = json.loads(json.dumps(self._fingerprint(), default=describe))
         if run_file.is_file():
             if not resume:
                 raise ValueError(
@@ -328,7 +274,7 @@ class Search:
                 "already told"
             )
         trial = self.trials[index]
-        outcome = Outcome(None, error, float("nan")) if error else _outcome(value, float("nan"))
+        outcome = Outcome(None, error, float("nan")) if error else outcome_of(value, float("nan"))
         self.record(trial, outcome)
         self.tell_recorded([trial])
 
@@ -376,17 +322,6 @@ class Search:
             if best is None or outcome.value > best[1]:
                 best = (index, outcome.value)
         return best
-
-
-@dataclass
-class SearchResult:
-    best_arch: object
-    best_value: float | None
-    evaluations: pd.DataFrame
-    n_failed: int
-    wall_seconds: float
-    summary: dict = field(default_factory=dict)
-    iterations: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def search(
@@ -453,7 +388,7 @@ def search(
                 batch = run.ask(budget - len(run.trials))
                 if not batch:
                     break  # the space is used up
-            _evaluate(objective, batch, run, pool, timeout, bar, on_result)
+            evaluate_batch(objective, batch, run, pool, timeout, bar, on_result)
             run.tell_recorded(batch)  # proposal order: independent of which worker finished first
     finally:
         bar.close()
@@ -461,132 +396,6 @@ def search(
         if pool is not executor:  # built here: ended here
             pool.shutdown(wait=False, cancel_futures=True)
     return finish(run, budget)
-
-
-def finish(run: Search, budget: int) -> SearchResult:
-    """The result tables and summary of a run; written to its folder (summary last)."""
-    evaluations = run.results()
-    iterations = run.observer.iterations(evaluations)
-    best = run.best()
-    wall = run.elapsed()
-    summary = summarize(run, evaluations, wall, budget)
-    result = SearchResult(
-        best_arch=run.space.architecture(best[0]) if best else None,
-        best_value=best[1] if best else None,
-        evaluations=evaluations,
-        n_failed=summary["n_failed"],
-        wall_seconds=wall,
-        summary=summary,
-        iterations=iterations,
-    )
-    if run.out_dir is not None:
-        write_table(run.out_dir / EVALUATIONS, evaluations)
-        write_table(run.out_dir / ITERATIONS, iterations)
-        write_json(run.out_dir / SUMMARY, summary)  # last: its presence marks a finished run
-    return result
-
-
-def summarize(run: Search, evaluations: pd.DataFrame, wall_seconds: float, budget: int) -> dict:
-    """``summary.json``: one set of keys for every search (``weaknas.runner.output``)."""
-    ok = evaluations[evaluations["status"] == "ok"] if len(evaluations) else evaluations
-    best = ok.loc[ok["value"].idxmax()] if len(ok) else None  # first proposed on ties
-    strategy = run.strategy
-    summary = {
-        "space": run.space.name,
-        "strategy": run.settings.get("strategy"),
-        "seed": run.seed,
-        "n_queries": int(len(evaluations)),
-        "n_failed": int(len(evaluations) - len(ok)),
-        "n_iterations": int(run.iteration),
-        "best_arch": None if best is None else best["arch"],
-        "best_value": None if best is None else float(best["value"]),
-        "wall_seconds": wall_seconds,
-        "fit_seconds": float(getattr(strategy, "fit_seconds", 0.0)),
-        "rank_seconds": float(getattr(strategy, "rank_seconds", 0.0)),
-    }
-    summary.update(run.observer.summary(evaluations, best))
-    summary.update(
-        {
-            "settings": _plain({**run.settings, "budget": budget}),
-            "notes": list(run.observer.notes),
-            "versions": library_versions(),
-        }
-    )
-    return summary
-
-
-def _plain(value):
-    """Settings as JSON values (a function given as a predictor becomes its name)."""
-    return json.loads(json.dumps(value, default=_describe))
-
-
-def _describe(value) -> str:
-    return getattr(value, "__qualname__", None) or type(value).__name__
-
-
-def _evaluate(objective, batch, run: Search, pool: Executor, timeout, bar, on_result) -> None:
-    """Evaluate the batch's unfinished trials in parallel; record each as it finishes."""
-    by_index = getattr(objective, "by_index", False)
-    submitted = {}
-    settled = []  # (future, trial, seconds) of calls that ran inside submit (inline)
-    for trial in batch:
-        if trial.index not in run.outcomes:
-            argument = trial.index if by_index else trial.arch
-            start = time.perf_counter()
-            future = pool.submit(objective, argument)
-            if future.done():
-                settled.append((future, trial, time.perf_counter() - start))
-            else:
-                submitted[future] = (trial, start)
-    order = {future: position for position, future in enumerate(submitted)}
-
-    def finish_one(trial: Trial, outcome: Outcome) -> None:
-        run.record(trial, outcome)
-        if on_result is not None:
-            on_result(trial, outcome)
-        bar.update()
-        if outcome.ok and not bar.disable:
-            best = run.best()
-            if best is not None:
-                bar.set_postfix(best=f"{best[1]:.4g}", refresh=False)
-
-    for future, trial, seconds in settled:
-        finish_one(trial, _settle(future, seconds))
-
-    def started(future) -> float | None:
-        """When the call really started (slot executors stamp it), else its submit time;
-        None while it still waits for a free worker."""
-        stamped = getattr(future, "started_at", None)
-        if stamped is not None:
-            return stamped
-        return None if getattr(pool, "stamps_start", False) else submitted[future][1]
-
-    waiting = set(submitted)
-    while waiting:
-        starts = [started(f) for f in waiting] if timeout else []
-        deadlines = [s + timeout for s in starts if s is not None]
-        # nothing timed yet (all queued): look again once one may have started
-        left = max(0.0, min(deadlines) - time.perf_counter()) + 0.05 if deadlines else timeout
-        done, waiting = wait(waiting, timeout=left, return_when=FIRST_COMPLETED)
-        for future in sorted(done, key=order.__getitem__):
-            start = started(future) or time.perf_counter()
-            trial, _ = submitted.pop(future)
-            finish_one(trial, _settle(future, time.perf_counter() - start))
-        if timeout and not getattr(pool, "enforces_timeout", False):
-            # an executor that cannot stop a call itself: stop waiting for it
-            now = time.perf_counter()
-            late = [f for f in waiting if (s := started(f)) is not None and now - s > timeout]
-            for future in late:
-                start = started(future) or now
-                trial, _ = submitted.pop(future)
-                future.cancel()
-                waiting.discard(future)
-                error = EvaluationTimeout(f"timed out after {timeout:g} s (left running)")
-                finish_one(trial, Outcome(None, _error_text(error), now - start))
-
-
-class SearchStopped(ValueError):
-    """The search cannot go on (every evaluation would fail the same way)."""
 
 
 def _check_count(name: str, value) -> int:
@@ -597,20 +406,12 @@ def _check_count(name: str, value) -> int:
     return value
 
 
-def _settle(future, seconds: float) -> Outcome:
-    try:
-        return _outcome(future.result(), seconds)
-    except WorkerStartError as exc:
-        raise SearchStopped(
-            f"evaluations cannot start in worker processes ({exc}); {WorkerStartError.HINT}"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - a failed evaluation, recorded
-        return Outcome(None, _error_text(exc), seconds)
-
-
-def _error_text(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-__all__ = ["Outcome", "Search", "SearchResult", "Trial", "finish", "search"]
+__all__ = [
+    "Outcome",
+    "Search",
+    "SearchResult",
+    "SearchStopped",
+    "Trial",
+    "finish",
+    "search",
+]
