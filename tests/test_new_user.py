@@ -186,9 +186,12 @@ def test_silent_choices_are_said(six_space, tmp_path, capsys):
     assert main([*six_space, "--executor", "inline", "--workers", "4", "--out", "run"]) == 2
     assert "--workers 4 with --executor inline" in capsys.readouterr().err
     argv = ["search", "--space", "mobilenetv3", "--width", "1.2", "--resolution", "128"]
-    argv += ["--pool", "20", "--objective", "proxy:params", "--budget", "3", "--n-init", "2"]
-    assert main([*argv, "--out", "mbv3", "--quiet"]) == 0
+    argv += ["--pool", "20", "--budget", "3", "--n-init", "2", "--out", "mbv3", "--quiet"]
+    # the note comes before the supernet is read (here: none, so the command stops)
+    assert main([*argv, "--objective", "supernet:none.pth", "--data", "."]) == 2
     assert "OFA trained its width-1.2 supernet at 160-224 only" in capsys.readouterr().err
+    assert main([*argv, "--objective", "proxy:params"]) == 0  # no supernet: no note
+    assert "OFA trained" not in capsys.readouterr().err
     assert main(["study", "--help"]) == 0
     assert "default 100: 0..99" in capsys.readouterr().out
 

@@ -74,8 +74,9 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     space = load_space(
         space_name, None if space_name != "nb101" else args.data, pool=args.pool, **options
     )
-    for note in _untrained_resolution(space):
-        print(f"weaknas: note: {note}", file=sys.stderr)
+    if args.objective.startswith("supernet:"):
+        for note in _untrained_resolution(space):
+            print(f"weaknas: note: {note}", file=sys.stderr)
     config = search_config(args, benchmark=None, space=args.space or "nb201")
     config, notes = config.for_space(space)
     for note in notes:  # on what runs: shown also under --quiet
@@ -168,7 +169,8 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
 
 
 def _untrained_resolution(space) -> list[str]:
-    """A MobileNetV3 resolution the OFA supernet of its width was not trained at."""
+    """A MobileNetV3 resolution the OFA supernet of its width was not trained at (a
+    supernet's accuracies there are extrapolations)."""
     if space.name != "mobilenetv3":
         return []
     from weaknas.spaces.mobilenetv3_layout import TRAINED_RESOLUTIONS
