@@ -128,3 +128,40 @@ def test_bad_checkpoints_and_folders_are_named(tmp_path):
     assert "\n" not in message and "weights_only" not in message.replace("weights alone", "")
     with pytest.raises(ValueError, match="needs train/CLASS/image folders"):
         SupernetObjective(tmp_path / "other.pth", tmp_path)
+
+
+def test_a_checkpoint_with_ofas_2020_names_loads_as_the_ofa_package_loads_it(
+    ofa_supernet, tmp_path
+):
+    """OFA's released checkpoints name the blocks' layers ``mobile_inverted_conv``; the
+    ofa package renames them to ``conv`` on loading, and so does weaknas."""
+    supernet = _randomised(
+        ofa_supernet(ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4]), 7
+    )
+    state = supernet.state_dict()
+    legacy = {
+        k.replace(".conv.", ".mobile_inverted_conv.", 1) if k.startswith("blocks.") else k: v
+        for k, v in state.items()
+    }
+    assert any(".mobile_inverted_conv." in k for k in legacy)
+    torch.save({"state_dict": legacy}, tmp_path / "ofa_2020.pth")
+    loaded = load_supernet(tmp_path / "ofa_2020.pth")
+    assert loaded.keys() == state.keys()
+    assert all(torch.equal(loaded[k], state[k]) for k in state)
+    _image_folder(tmp_path / "imagenet")
+    SupernetObjective(tmp_path / "ofa_2020.pth", tmp_path / "imagenet")  # passes the check
+
+
+def test_a_supernet_missing_a_tensor_is_refused_before_the_search(ofa_supernet, tmp_path):
+    """Refused when the objective is made, naming what is missing: not by every
+    evaluation of the search, each failing with the same error."""
+    state = ofa_supernet(
+        ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4]
+    ).state_dict()
+    del state["blocks.5.conv.point_linear.bn.bn.running_var"]  # a batch-norm statistic
+    torch.save({"state_dict": state}, tmp_path / "broken.pth")
+    _image_folder(tmp_path / "imagenet")
+    with pytest.raises(
+        ValueError, match=r"supernet:.*broken.pth: .*point_linear.bn.bn.running_var"
+    ):
+        SupernetObjective(tmp_path / "broken.pth", tmp_path / "imagenet")

@@ -63,7 +63,26 @@ def load_supernet(path: str | Path) -> dict:
         raise ValueError(
             f"supernet:{path}: not an OFA MobileNetV3 supernet (no first_conv.conv.weight)"
         )
-    return {k.removeprefix("module."): v for k, v in loaded.items()}
+    # OFA's released checkpoints come from its 2020 code, which named the blocks' layers
+    # ``mobile_inverted_conv``; the ofa package renames them on loading, as here.
+    return {
+        k.removeprefix("module.").replace(".mobile_inverted_conv.", ".conv."): v
+        for k, v in loaded.items()
+    }
+
+
+def check_supernet(state: Mapping, width_mult: float, path: str | Path) -> None:
+    """Slice the largest and the smallest sub-network once: every tensor an evaluation
+    reads is then known to be there and to fit, before the search starts (not one
+    failed evaluation per query)."""
+    from weaknas.spaces.mobilenetv3 import parse_config
+
+    for kernel, expand, depth in ((7, 6, 4), (3, 3, 2)):
+        config = {"ks": [kernel] * 20, "e": [expand] * 20, "d": [depth] * 5, "r": 224}
+        try:
+            build_subnet(state, parse_config(config, resolutions=None), width_mult)
+        except ValueError as exc:
+            raise ValueError(f"supernet:{path}: {str(exc).removeprefix('supernet: ')}") from None
 
 
 def _load_failure(exc: Exception) -> str:
@@ -242,6 +261,7 @@ class SupernetObjective:
         self._state: dict | None = None  # loaded once per process, on first use
         state = load_supernet(self.checkpoint)  # fail now on a bad checkpoint
         self.width_mult = supernet_width(state)
+        check_supernet(state, self.width_mult, self.checkpoint)
 
     def __getstate__(self):
         return {**self.__dict__, "_state": None}  # workers load the checkpoint themselves
