@@ -94,6 +94,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         data=args.data,
         eval_images=args.eval_images,
         training=training,
+        device=args.device,
     )
     settings = {
         "strategy": config.strategy,

@@ -94,6 +94,7 @@ OBJECTIVE_FLAGS = (
     "augment",
     "image_size",
     "train_images",
+    "device",
 )
 
 

@@ -196,6 +196,15 @@ def _flops_range(text: str) -> str:
     return text
 
 
+def _device(text: str) -> str:
+    """An argparse type: auto, cpu, cuda or cuda:N (whether it is there: later)."""
+    import re
+
+    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", text):
+        raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {text!r}")
+    return text
+
+
 def _objective(text: str) -> str:
     """An argparse type: a non-empty objective (an empty one would search a table)."""
     if not text.strip():
@@ -351,6 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="where evaluations run: inline, thread, process (a fresh process each: "
         "--timeout kills it, a crash loses one evaluation) or ray; default: process when "
         "--workers > 1 or --timeout is set, else inline",
+    )
+    own.add_argument(
+        "--device",
+        type=_device,
+        default=None,
+        help="where train:, proxy: and supernet: run: auto (a GPU when PyTorch sees one, "
+        "else the CPU; the default), cpu, cuda or cuda:N; recorded per evaluation",
     )
     own.add_argument("--workers", type=_count(1), default=1, help="evaluations in parallel")
     own.add_argument(

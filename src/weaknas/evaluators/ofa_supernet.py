@@ -32,6 +32,7 @@ import numpy as np
 
 from weaknas.spaces.mobilenetv3_layout import MAX_DEPTH, SE_REDUCTION, STAGE_SE, Layout
 from weaknas.spaces.mobilenetv3_layout import make_divisible as _divisible
+from weaknas.training.devices import check_device, resolve_device
 
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
@@ -243,7 +244,7 @@ class SupernetObjective:
         eval_images: int | None = None,
         batch_size: int = 100,
         seed: int = 0,
-        device: str = "cpu",
+        device: str = "auto",
     ) -> None:
         self.checkpoint = Path(checkpoint)
         self.data = Path(data)
@@ -257,7 +258,7 @@ class SupernetObjective:
         self.eval_images = eval_images
         self.batch_size = batch_size
         self.seed = seed
-        self.device = device
+        self.device = check_device(device)  # resolved in each worker: its own GPU
         self._state: dict | None = None  # loaded once per process, on first use
         state = load_supernet(self.checkpoint)  # fail now on a bad checkpoint
         self.width_mult = supernet_width(state)
@@ -284,27 +285,28 @@ class SupernetObjective:
         if state is None:
             state = self._state = load_supernet(self.checkpoint)
         row = parse_config(config, resolutions=None)
-        network = build_subnet(state, row, self.width_mult).to(self.device)
+        device = resolve_device(self.device)
+        network = build_subnet(state, row, self.width_mult).to(device)
         resolution = int(row[-1])
         files, _ = self._subset("train", self.calibration_images, 1)
-        self._recalibrate(network, files, resolution)
+        self._recalibrate(network, files, resolution, device)
         files, labels = self._subset("val", self.eval_images, 2)
         correct = 0
         network.eval()
         with torch.no_grad():
             for start in range(0, len(files), self.batch_size):
                 images = load_images(files[start : start + self.batch_size], resolution)
-                predicted = network(images.to(self.device)).argmax(dim=1).cpu().numpy()
+                predicted = network(images.to(device)).argmax(dim=1).cpu().numpy()
                 correct += int((predicted == labels[start : start + self.batch_size]).sum())
         return {
             "value": 100.0 * correct / len(files),
             "seconds": time.perf_counter() - started,
-            "device": str(self.device),
+            "device": device,
             "parameters": float(sum(p.numel() for p in network.parameters())),
             "eval_images": len(files),
         }
 
-    def _recalibrate(self, network, files: list[Path], resolution: int) -> None:
+    def _recalibrate(self, network, files: list[Path], resolution: int, device: str) -> None:
         """Batch-norm running statistics = the average of the batches' statistics."""
         torch = _torch()
         for module in network.modules():
@@ -314,7 +316,5 @@ class SupernetObjective:
         network.train()
         with torch.no_grad():
             for start in range(0, len(files), self.batch_size):
-                network(
-                    load_images(files[start : start + self.batch_size], resolution).to(self.device)
-                )
+                network(load_images(files[start : start + self.batch_size], resolution).to(device))
         network.eval()

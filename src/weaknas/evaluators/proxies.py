@@ -71,7 +71,7 @@ def synflow(model, input_shape: tuple[int, ...]) -> float:
 def _synflow_pass(model, input_shape, dtype) -> float:
     torch, _ = _torch()
     model.zero_grad()
-    output = model(torch.ones((1, *input_shape), dtype=dtype))
+    output = model(torch.ones((1, *input_shape), dtype=dtype, device=_device_of(model)))
     output = output[0] if isinstance(output, tuple) else output
     output.sum().backward()
     with torch.no_grad():
@@ -110,7 +110,7 @@ def naswot(model, inputs) -> float:
     kernel = torch.zeros((n, n), dtype=torch.float64)
 
     def record(module, args, output):
-        codes = (output.detach().reshape(n, -1) > 0).double()
+        codes = (output.detach().reshape(n, -1) > 0).double().cpu()
         kernel.add_(codes @ codes.T + (1 - codes) @ (1 - codes).T)
 
     hooks = [m.register_forward_hook(record) for m in model.modules() if isinstance(m, nn.ReLU)]
@@ -135,8 +135,14 @@ def flops(model, input_shape: tuple[int, ...]) -> float:
 
     model.eval()
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        model(torch.zeros((1, *input_shape)))
+        model(torch.zeros((1, *input_shape), device=_device_of(model)))
     return counter.get_total_flops() / 2
+
+
+def _device_of(model):
+    """Where the model's parameters are (inputs made here go there too)."""
+    parameter = next(model.parameters(), None)
+    return None if parameter is None else parameter.device
 
 
 def compute(name: str, model, inputs=None, targets=None) -> float:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from weaknas.evaluators import proxies
+from weaknas.training.devices import check_device, resolve_device
 
 
 def _nb201_network(arch: str):
@@ -69,7 +70,9 @@ class ProxyObjective:
     """Callable ``architecture -> {"value": score, ...}``; picklable for process workers.
 
     The value is the proxy's score (log10 for synflow, whose scores span dozens of orders
-    of magnitude). Each network is initialised from ``seed``, on the CPU, one thread.
+    of magnitude). Each network is initialised from ``seed`` (on the CPU, so the same
+    network on every device) and scored on ``device`` (``auto``: a GPU when PyTorch sees
+    one; one thread on the CPU).
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class ProxyObjective:
         seed: int = 0,
         batch_size: int = 64,
         network_options: dict | None = None,
+        device: str = "auto",
     ):
         if proxy not in proxies.PROXIES:
             raise ValueError(
@@ -94,6 +98,7 @@ class ProxyObjective:
         self.seed = seed
         self.batch_size = batch_size
         self.network_options = dict(network_options or {})  # e.g. a width multiplier
+        self.device = check_device(device)
 
     def build(self, architecture):
         return BUILDERS[self.space_name][0](architecture, **self.network_options)
@@ -105,22 +110,25 @@ class ProxyObjective:
     def __call__(self, architecture) -> dict:
         import torch
 
-        torch.set_num_threads(1)
+        device = resolve_device(self.device)
+        if device == "cpu":
+            torch.set_num_threads(1)
         torch.manual_seed(self.seed)
         started = time.perf_counter()
-        network = self.build(architecture)
+        network = self.build(architecture).to(device)
         shape = self.input_shape(architecture)
         inputs = targets = None
         if self.proxy not in proxies.DATA_FREE:
             inputs, targets = fixed_batch(self.batch_size, self.seed, side=shape[-1])
+            inputs, targets = inputs.to(device), targets.to(device)
         elif self.proxy in ("synflow", "flops"):
-            inputs = torch.zeros((1, *shape))
+            inputs = torch.zeros((1, *shape), device=device)
         parameters = proxies.params(network)
         score = proxies.compute(self.proxy, network, inputs, targets)
         value = np.log10(score) if self.proxy == "synflow" and score > 0 else score
         return {
             "value": proxies.finite(value),
             "seconds": time.perf_counter() - started,
-            "device": "cpu",
+            "device": device,
             "parameters": parameters,
         }

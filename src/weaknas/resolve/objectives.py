@@ -22,6 +22,13 @@ def _require_torch(spec: str) -> None:
         )
 
 
+def _check_device(device: str) -> None:
+    """A GPU that is not there fails here, before the search."""
+    from weaknas.training.devices import resolve_device
+
+    resolve_device(device)
+
+
 def _network_options(space: FiniteSpace) -> dict:
     """What a network builder needs beyond the architecture (a MobileNetV3 width)."""
     width = getattr(space, "width_mult", None)  # only MobileNetV3Space has one
@@ -36,8 +43,17 @@ def make_objective(
     data: str | None = None,
     eval_images: int | None = None,
     training: dict | None = None,
+    device: str | None = None,
 ) -> Callable:
-    """The objective ``spec`` names, checked before any evaluation runs."""
+    """The objective ``spec`` names, checked before any evaluation runs. ``device``
+    (``auto``, ``cpu``, ``cuda``, ``cuda:N``; None: ``auto``) places the PyTorch ones;
+    a GPU that is not there is refused here."""
+    if device is not None and not spec.startswith(("train:", "proxy:", "supernet:")):
+        raise ValueError(
+            f"--device {device}: for the PyTorch objectives (train:, proxy:, supernet:); "
+            f"place your own function's work yourself"
+        )
+    device = device or "auto"
     if spec.startswith("supernet:"):
         _require_torch(spec)
         from weaknas.evaluators.ofa_supernet import SupernetObjective
@@ -50,8 +66,9 @@ def make_objective(
                 "and val/ class folders"
             )
         objective = SupernetObjective(
-            spec.partition(":")[2], data, eval_images=eval_images, seed=seed
+            spec.partition(":")[2], data, eval_images=eval_images, seed=seed, device=device
         )
+        _check_device(device)
         if objective.width_mult != getattr(space, "width_mult", None):
             raise ValueError(
                 f"--objective {spec}: the supernet is OFA's width {objective.width_mult}; "
@@ -79,6 +96,7 @@ def make_objective(
             space=space.name,
             **_network_options(space),
             **(training or {}),
+            device=device,
         )
         trainer.check()  # bad data fail here, before the search starts
         return trainer
@@ -90,7 +108,12 @@ def make_objective(
         _require_torch(spec)
         from weaknas.evaluators.proxy_objective import ProxyObjective
 
+        _check_device(device)
         return ProxyObjective(
-            space.name, spec.partition(":")[2], seed=seed, network_options=_network_options(space)
+            space.name,
+            spec.partition(":")[2],
+            seed=seed,
+            network_options=_network_options(space),
+            device=device,
         )
     return import_callable(spec, "--objective")

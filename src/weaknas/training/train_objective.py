@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 
+from weaknas.training.devices import check_device, resolve_device
 from weaknas.training.nb201_net import _torch, build_network
 
 SPACES = ("nb201", "darts", "mobilenetv3")
@@ -66,14 +67,16 @@ class TrainObjective:
         self.augment = augment
         self.image_size = image_size
         self.max_images = max_images
-        self.device = device
+        self.device = check_device(device)
         self._split = None
 
     def __getstate__(self):
         return {**self.__dict__, "_split": None}  # workers load the data themselves
 
     def check(self) -> None:
-        """Load the data now: bad data fail before the search starts."""
+        """Load the data now, and find the device: bad data or a GPU that is not there
+        fail before the search starts."""
+        resolve_device(self.device)
         self.data()
 
     def data(self):
@@ -113,9 +116,7 @@ class TrainObjective:
         )
 
     def _device(self, torch) -> str:
-        if self.device == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        return self.device
+        return resolve_device(self.device)
 
     def _inputs(self, x, arch, nn):
         if self.space != "mobilenetv3":
