@@ -114,7 +114,7 @@ def test_the_numbers_the_readme_quotes_equal_the_files_they_come_from():
 
     default, paper = means("weaknas"), means("paper")
     span = f"{round(min(default))}-{round(max(default))} queries on average, against "
-    span += f"{round(min(paper))}-{round(max(paper))} with the paper's own protocol"
+    span += f"{round(min(paper))}-{round(max(paper))} with the paper's protocol"
     assert span in text, span
     seeds = ROOT / "benchmarks/results/sample_efficiency/nb201-cifar10/weaknas-default/seeds.csv"
     with open(seeds) as file:
