@@ -83,11 +83,16 @@ def test_a_search_whose_every_evaluation_failed_is_an_error_exit_naming_the_caus
         "def train(config):\n    raise RuntimeError('CUDA out of memory')\n"
     )
     argv = [*six_space[:3], "--objective", "broken:train", "--out", "run", "--quiet"]
-    assert main(argv) == 1
+    assert main(argv) == 1  # stops after its first batch (3 random of the 6), named once
+    err = capsys.readouterr().err
+    assert "every evaluation of the first batch (3) failed with the same error" in err
+    assert err.count("RuntimeError: CUDA out of memory") == 1
+    assert "--resume run --retry-failed" in err
+    # resumed without a fix, the rest fails too: a search with no success exits 1
+    assert main(["search", "--resume", "run", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "every one of the 6 evaluations failed" in err
     assert "RuntimeError: CUDA out of memory" in err and "--resume run --retry-failed" in err
-    assert main(["search", "--resume", "run", "--quiet"]) == 1  # and again when resumed
 
 
 def _first_run(six_space, tmp_path):

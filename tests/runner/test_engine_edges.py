@@ -156,3 +156,23 @@ def test_the_engine_builds_only_its_own_executors_and_names_the_way_to_ray():
         engine_search(lambda c: c["a"], space, budget=2, executor="ray")
     with pytest.raises(ValueError, match="an address is for the ray executor"):
         search(lambda c: c["a"], space, budget=2, address="auto")
+
+
+def _always_the_same_failure(config):
+    raise ModuleNotFoundError("No module named 'missing_dependency'")
+
+
+def _fails_on_odd(config):
+    if config["a"] % 2:
+        raise ValueError(f"odd {config['a']}")
+    return float(config["a"])
+
+
+def test_a_first_batch_that_failed_with_one_error_stops_the_search_resumably(tmp_path):
+    space = CategoricalSpace({"a": list(range(40))})
+    with pytest.raises(SearchStopped, match="first batch \\(4\\) failed with the same error"):
+        search(_always_the_same_failure, space, budget=40, n_init=4, out_dir=tmp_path)
+    assert (tmp_path / "events.jsonl").read_text().count('"result"') == 4  # 4, not 40
+    # different errors (or any success) in the first batch: the search goes on
+    result = search(_fails_on_odd, space, budget=12, n_init=4, seed=1)
+    assert len(result.evaluations) == 12

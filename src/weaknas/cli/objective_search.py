@@ -118,7 +118,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
 
 def _run(args, config, space, objective, executor, settings: dict, notes: list[str]) -> int:
     """The search itself, in its folder (made here, once everything is known to work)."""
-    from weaknas.runner.engine import search
+    from weaknas.runner.engine import SearchStopped, search
 
     out = args.run_folder = search_folder(args)
     quiet = args.quiet
@@ -132,22 +132,30 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
         seconds = outcome.info.get("seconds", outcome.seconds)  # its own: not time queued
         print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}")
 
-    result = search(
-        objective,
-        space,
-        budget=config.budget,
-        strategy=config.build_strategy(space, args.seed),
-        seed=args.seed,
-        executor=executor,
-        workers=args.workers,
-        timeout=args.timeout,
-        out_dir=out,
-        resume=bool(args.resume),
-        retry_failed=args.retry_failed,
-        on_result=report,
-        settings=settings,
-        observer=_noting(notes),
-    )
+    try:
+        result = search(
+            objective,
+            space,
+            budget=config.budget,
+            strategy=config.build_strategy(space, args.seed),
+            seed=args.seed,
+            executor=executor,
+            workers=args.workers,
+            timeout=args.timeout,
+            out_dir=out,
+            resume=bool(args.resume),
+            retry_failed=args.retry_failed,
+            on_result=report,
+            settings=settings,
+            observer=_noting(notes),
+        )
+    except SearchStopped as stopped:
+        print(
+            f"weaknas: error: {stopped}\n  the run is kept in {out}; once fixed, continue "
+            f"it with: weaknas search --resume {out} --retry-failed",
+            file=sys.stderr,
+        )
+        return 1
     evaluations = result.evaluations
     if len(evaluations) and result.n_failed == len(evaluations):
         errors = evaluations["error"].value_counts()

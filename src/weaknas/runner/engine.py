@@ -390,12 +390,30 @@ def search(
                     break  # the space is used up
             evaluate_batch(objective, batch, run, pool, timeout, bar, on_result)
             run.tell_recorded(batch)  # proposal order: independent of which worker finished first
+            _stop_if_nothing_can_work(run, batch)
     finally:
         bar.close()
         run.close()
         if pool is not executor:  # built here: ended here
             pool.shutdown(wait=False, cancel_futures=True)
     return finish(run, budget)
+
+
+def _stop_if_nothing_can_work(run: Search, batch: list[Trial]) -> None:
+    """The first batch failed, every evaluation with the same error: the rest would too
+    (a missing package, no GPU, bad data). Stop, logged and resumable (``retry_failed``
+    once fixed), instead of spending the budget on it."""
+    if not batch or batch[0].iteration != 1:
+        return
+    errors = {run.outcomes[t.index].error for t in batch}
+    if None in errors:
+        return
+    last_lines = {str(e).strip().splitlines()[-1] if str(e).strip() else "" for e in errors}
+    if len(last_lines) == 1:
+        raise SearchStopped(
+            f"every evaluation of the first batch ({len(batch)}) failed with the same error, "
+            f"so the rest would too: {last_lines.pop()}"
+        )
 
 
 def _check_count(name: str, value) -> int:
