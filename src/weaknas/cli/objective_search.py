@@ -151,9 +151,7 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
         )
     except SearchStopped as stopped:
         print(
-            f"weaknas: error: {stopped}\n  the run is kept in {out}; once fixed, continue "
-            f"it with: weaknas search --resume {out} --retry-failed",
-            file=sys.stderr,
+            f"weaknas: error: {stopped}\n  the run is kept in {out}; {_retry(out)}", file=sys.stderr
         )
         return 1
     evaluations = result.evaluations
@@ -162,8 +160,7 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
         print(
             f"weaknas: error: every one of the {len(evaluations)} evaluations failed; the "
             f"most common error ({errors.iloc[0]} of them): {errors.index[0]}\n"
-            f"  each error is in {out / 'evaluations.parquet'}; once fixed, evaluate them "
-            f"again with: weaknas search --resume {out} --retry-failed",
+            f"  each error is in {out / 'evaluations.parquet'}; {_retry(out)}",
             file=sys.stderr,
         )
         return 1
@@ -175,6 +172,11 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
             f"  value {fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
         )
     return 0
+
+
+def _retry(out: Path) -> str:
+    """What to do once the cause of the failures is fixed."""
+    return f"once fixed, evaluate them again with: weaknas search --resume {out} --retry-failed"
 
 
 def _untrained_resolution(space) -> list[str]:

@@ -198,11 +198,14 @@ def _flops_range(text: str) -> str:
 
 def _device(text: str) -> str:
     """An argparse type: auto, cpu, cuda or cuda:N (whether it is there: later)."""
-    import re
+    from weaknas.training.devices import check_device  # no PyTorch: a pattern only
 
-    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", text):
-        raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {text!r}")
-    return text
+    try:
+        return check_device(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected auto, cpu, cuda or cuda:N, got {text!r}"
+        ) from None
 
 
 def _objective(text: str) -> str:

@@ -31,7 +31,7 @@ def search_command(args: argparse.Namespace) -> int:
     given = given_options(args, "search")
     if args.retry_failed and not args.resume:
         raise ValueError("--retry-failed continues a run: use it with --resume DIR")
-    objective = args.objective = _objective_spec(args)
+    args.objective = _objective_spec(args)
     absolute_paths(args)
     objective = args.objective
     check_strategy_flags(given, [args.strategy])

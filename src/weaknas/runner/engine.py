@@ -136,9 +136,9 @@ class Search:
         for number, event in enumerate(events, start=1):
             try:
                 self._replay_event(event, number, log_file)
+            except DataFileError:
+                raise  # names the event already
             except (KeyError, TypeError, ValueError) as exc:
-                if isinstance(exc, DataFileError):
-                    raise
                 raise DataFileError(
                     log_file, f"event {number} ({json.dumps(event)[:200]}) is damaged ({exc!r})"
                 ) from None
