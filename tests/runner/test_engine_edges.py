@@ -176,3 +176,28 @@ def test_a_first_batch_that_failed_with_one_error_stops_the_search_resumably(tmp
     # different errors (or any success) in the first batch: the search goes on
     result = search(_fails_on_odd, space, budget=12, n_init=4, seed=1)
     assert len(result.evaluations) == 12
+
+
+def test_a_process_executor_shut_down_with_cancel_starts_nothing_more_and_ends_its_workers():
+    """A stopped search (``SearchStopped`` at the first worker that cannot start) ends the
+    executor with ``cancel_futures``: the calls still queued never start a process, the
+    running ones are killed, and no process is cut off in the middle of its start (that
+    printed a second traceback from the child under load)."""
+    import time
+
+    from weaknas.runner.executors import ProcessPerCallExecutor
+    from weaknas.testing.objectives import troublesome
+
+    pool = ProcessPerCallExecutor(max_workers=1)
+    hanging = pool.submit(troublesome, {"a": 3, "b": 0, "c": "x"})  # sleeps an hour
+    queued = pool.submit(quadratic, {"a": 6, "b": 2, "c": "y"})
+    deadline = time.monotonic() + 60
+    while not pool._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool._running, "the first call's process did not start"
+    pool.shutdown(wait=False, cancel_futures=True)
+    assert queued.cancelled()
+    hanging.exception(timeout=30)  # the killed call settles at once, not in an hour
+    assert "exit code -9" in str(hanging.exception())
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(quadratic, {"a": 6, "b": 2, "c": "y"})

@@ -154,11 +154,16 @@ class SlotExecutor(Executor):
         self.max_workers = max_workers
         self._slots = threading.BoundedSemaphore(max_workers)
         self._threads: list[threading.Thread] = []
+        self._futures: list[Future] = []
+        self._cancelled = False  # shut down with cancel_futures: start nothing more
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
+        if self._cancelled:
+            raise RuntimeError("cannot submit to an executor that was shut down")
         future: Future = Future()
         thread = threading.Thread(target=self._run, args=(future, fn, args, kwargs), daemon=True)
         self._threads.append(thread)
+        self._futures.append(future)
         thread.start()
         return future
 
@@ -173,6 +178,12 @@ class SlotExecutor(Executor):
         raise NotImplementedError
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """``cancel_futures`` cancels the calls still waiting for a slot (and, for
+        processes, ends those running: see ``ProcessPerCallExecutor.shutdown``)."""
+        if cancel_futures:
+            self._cancelled = True
+            for future in self._futures:
+                future.cancel()  # a running call is not cancelled by this
         if wait:
             for thread in self._threads:
                 thread.join()
@@ -202,6 +213,22 @@ class ProcessPerCallExecutor(SlotExecutor):
         super().__init__(max_workers or os.cpu_count() or 1)
         self.timeout = timeout
         self._context = multiprocessing.get_context(start_method)
+        # Held while a worker process starts: a process whose start was cut short (the
+        # interpreter ending under its slot thread) would print a traceback of its own.
+        self._starting = threading.Lock()
+        self._running: set = set()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """With ``cancel_futures`` also kill the worker processes still running (a
+        stopped or interrupted search reads none of their results) and start no more;
+        a process being started is let finish its start first."""
+        if cancel_futures:
+            with self._starting:
+                self._cancelled = True
+                running = list(self._running)
+            for process in running:
+                process.kill()
+        super().shutdown(wait, cancel_futures=cancel_futures)
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:
         try:
@@ -211,11 +238,25 @@ class ProcessPerCallExecutor(SlotExecutor):
             return
         receive, send = self._context.Pipe(duplex=False)
         process = self._context.Process(target=_call_in_child, args=(send, call), daemon=True)
+        with self._starting:
+            if self._cancelled:
+                receive.close()
+                send.close()
+                future.set_exception(WorkerStartError("the executor was shut down"))
+                return
+            try:
+                process.start()
+            except Exception as exc:  # noqa: BLE001
+                future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
+                return
+            self._running.add(process)
         try:
-            process.start()
-        except Exception as exc:  # noqa: BLE001
-            future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
-            return
+            self._wait_for(future, process, receive, send)
+        finally:
+            self._running.discard(process)
+
+    def _wait_for(self, future: Future, process, receive, send) -> None:
+        """Settle ``future`` with what the started ``process`` sends back (or its death)."""
         send.close()
         try:
             kind, payload = receive.recv()  # "started", once the objective is loaded
