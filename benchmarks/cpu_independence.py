@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 
-from weaknas.names import STRATEGIES
+from weaknas.strategies.registry import STRATEGIES
 
 SETTINGS = (
     [("nb201-cifar10", {"strategy": s}) for s in STRATEGIES]

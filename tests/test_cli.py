@@ -264,3 +264,19 @@ def test_data_mistakes_are_one_line_errors_that_never_suggest_unpickling(
     assert main(["data", "convert-nb101", str(missing), str(tmp_path / "x.npz")]) == 2
     err = capsys.readouterr().err
     assert "no such file" in err and "Traceback" not in err
+
+
+def test_a_cli_json_from_before_strategy_options_resumes_with_its_preset(tmp_path):
+    """Such a file records --top-m 100 (the flag's default then) under --preset ofa-paper,
+    whose top-M is 1000: the recorded default is read as unset, as the preset then read it."""
+    from weaknas.cli.options import search_config
+    from weaknas.cli.parser import build_parser
+    from weaknas.cli.run_folder import resumed_settings
+
+    recorded = {"benchmark": None, "strategy": "weaknas", "budget": 300, "preset": "ofa-paper"}
+    recorded |= {"top_m": "100", "local": 0.0, "shortlist": 0, "pool_grow": 0, "n_init": None}
+    (tmp_path / "cli.json").write_text(json.dumps(recorded))
+    args = build_parser().parse_args(["search", "--resume", str(tmp_path)])
+    resumed_settings(args)
+    config = search_config(args, benchmark=None, space="mobilenetv3")
+    assert (config.top_m, config.n_init, config.local, config.pool_grow) == ("1000", 100, 0.0, 0)

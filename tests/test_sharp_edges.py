@@ -131,7 +131,7 @@ def test_registries_agree_with_the_names_module():
     from weaknas.resolve.executors import make_executor
     from weaknas.runner.config import PRESETS, SPACE_PRESETS
     from weaknas.runner.executors import BUILT_IN
-    from weaknas.strategies import strategy_class
+    from weaknas.strategies import STRATEGIES, strategy_class
 
     assert tuple(PRESETS) == names.PRESETS
     assert set(SPACE_PRESETS) <= set(PRESETS)
@@ -140,7 +140,7 @@ def test_registries_agree_with_the_names_module():
     assert (*BUILT_IN, "ray") == names.EXECUTORS  # ray: an integration, built by the resolver
     for name in BUILT_IN:
         make_executor(name).shutdown()
-    for name in names.STRATEGIES:
+    for name in STRATEGIES:
         assert strategy_class(name)
 
 

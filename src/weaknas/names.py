@@ -1,9 +1,10 @@
 """Every name the command line and the settings accept, in one module that imports nothing.
 
 ``weaknas --help`` and argument errors are answered from these alone, before numpy,
-pandas or a predictor library is loaded. Each registry (benchmarks, strategies,
-predictors, acquisitions, targets, executors) takes its names from here; a test checks
-that the registries and these names agree.
+pandas or a predictor library is loaded. Each registry (benchmarks, predictors,
+acquisitions, targets, executors) takes its names from here; a test checks that the
+registries and these names agree. Strategies are listed, with their options, in
+``weaknas.strategies.registry`` (light too).
 """
 
 NBGRAPH_DATASETS = (
@@ -23,15 +24,6 @@ BENCHMARKS = (
     "nb201-imagenet16",
     "nb101",
     *(f"nbgraph-{dataset}" for dataset in NBGRAPH_DATASETS),
-)
-STRATEGIES = (
-    "weaknas",
-    "random",
-    "evolution",
-    "local-search",
-    "bananas",
-    "single-predictor",
-    "tpe",  # needs the optuna extra
 )
 PREDICTORS = ("lgbm", "xgb", "rf", "mlp", "mlp-paper")
 DEFAULT_PREDICTOR = "lgbm"

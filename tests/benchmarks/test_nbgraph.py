@@ -15,6 +15,7 @@ from weaknas.benchmarks.nbgraph import load_nbgraph, read_table, table_path
 from weaknas.cli import main
 from weaknas.errors import DataFileError
 from weaknas.runner import SearchConfig, run_search
+from weaknas.strategies.registry import STRATEGIES
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -81,7 +82,7 @@ def test_a_damaged_table_gets_a_clear_error(tmp_path):
 
 def test_every_strategy_searches_it():
     bench = load_benchmark("nbgraph-proteins")
-    for strategy in names.STRATEGIES:
+    for strategy in STRATEGIES:
         config = SearchConfig(benchmark=bench.name, strategy=strategy, budget=150)
         result = run_search(bench, config, seed=3)
         evaluations = result.evaluations

@@ -4,7 +4,7 @@
 import pytest
 
 from weaknas.runner import SearchConfig
-from weaknas.strategies import STRATEGIES
+from weaknas.strategies import STRATEGIES, strategy_parameters
 from weaknas.testing.extras import require
 from weaknas.testing.strategy_suite import StrategyConformance
 
@@ -14,7 +14,8 @@ def _builder(name: str):
         if name == "tpe":
             require("optuna")
         # small initial designs so the predictors take over on the 48-architecture space
-        config = SearchConfig(benchmark=None, strategy=name, budget=48, n_init=4)
+        n_init = 4 if "n_init" in strategy_parameters(name) else None  # None: not taken
+        config = SearchConfig(benchmark=None, strategy=name, budget=48, n_init=n_init)
         return config.build_strategy(space, seed)
 
     return make

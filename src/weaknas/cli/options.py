@@ -6,33 +6,24 @@ from __future__ import annotations
 import argparse
 
 from weaknas.cli.parser import build_parser
+from weaknas.strategies.registry import STRATEGIES, strategy_parameters
 
 
 def search_config(args: argparse.Namespace, **overrides):
-    """The ``SearchConfig`` the command line describes (``overrides`` win); invalid
-    settings raise ``ValueError`` here, before anything is written."""
+    """The ``SearchConfig`` the command line describes (``overrides`` win), with the
+    options the chosen strategy takes; invalid settings raise ``ValueError`` here, before
+    anything is written."""
     from weaknas.runner import SearchConfig
 
+    strategy = overrides.get("strategy", args.strategy)
     settings = dict(
         benchmark=args.benchmark,
-        strategy=args.strategy,
+        strategy=strategy,
         budget=args.budget,
-        predictor=args.predictor,
-        n_init=args.n_init,
-        batch_size=args.batch_size,
-        top_m=args.top_m,
-        encoding=args.encoding,
-        target=args.target,
-        acquisition=args.acquisition,
-        n_models=args.n_models,
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
-        pool_grow=args.pool_grow,
-        explore=args.explore,
-        local=args.local,
-        shortlist=args.shortlist,
-        stall=args.stall,
         preset=args.preset,
+        **{name: getattr(args, name) for name in strategy_parameters(strategy)},
     )
     return SearchConfig(**{**settings, **overrides})
 
@@ -60,21 +51,10 @@ def fmt(value, digits: int = 2) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
-# Strategy settings: a flag given to a strategy that does not take it is an error.
-STRATEGY_SETTINGS = (
-    "n_init",
-    "batch_size",
-    "predictor",
-    "encoding",
-    "target",
-    "acquisition",
-    "n_models",
-    "top_m",
-    "pool_grow",
-    "explore",
-    "local",
-    "shortlist",
-    "stall",
+# Strategy settings (every strategy's options): a flag given to a strategy that does not
+# take it is an error.
+STRATEGY_SETTINGS = tuple(
+    dict.fromkeys(name for strategy in STRATEGIES for name in strategy_parameters(strategy))
 )
 
 
@@ -112,8 +92,6 @@ def given_options(args: argparse.Namespace, command: str) -> set[str]:
 
 def check_strategy_flags(given: set[str], strategies: list[str]) -> None:
     """A strategy flag that no chosen strategy takes would be ignored: refuse it."""
-    from weaknas.strategies import strategy_parameters
-
     for name in STRATEGY_SETTINGS:
         takers = [s for s in strategies if name in strategy_parameters(s)]
         if name in given and not takers:

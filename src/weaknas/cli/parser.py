@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from weaknas.names import (
-    ACQUISITIONS,
-    BENCHMARKS,
-    DEFAULT_PREDICTOR,
-    EXECUTORS,
-    PREDICTORS,
-    PRESETS,
-    STRATEGIES,
-    TARGETS,
-)
+from weaknas.names import BENCHMARKS, EXECUTORS, PRESETS
+from weaknas.strategies.options import Flag
+from weaknas.strategies.registry import STRATEGIES, strategy_options_class
 
 
 def _add_search_options(parser: argparse.ArgumentParser) -> None:
@@ -35,98 +28,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         default=1000,
         help="distinct architectures to evaluate (default 1000)",
     )
-    parser.add_argument(
-        "--predictor",
-        default=DEFAULT_PREDICTOR,
-        choices=sorted(PREDICTORS),
-        help=f"weak predictor (default {DEFAULT_PREDICTOR}; mlp-paper is the "
-        "paper's 4x1000 MLP, needs weaknas[torch] and minutes per run)",
-    )
-    parser.add_argument(
-        "--n-init",
-        type=_count(1),
-        default=None,
-        help="random initial samples (default: the paper's, 100 for nb101, 10 for nb201)",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=_count(1),
-        default=None,
-        help="proposals per iteration (default 10; evolution: 1)",
-    )
-    parser.add_argument(
-        "--top-m",
-        default="100",
-        help="the predicted top-M that uniform picks draw from (the explore share, "
-        "stalls, --acquisition uniform): M, or M_START:M_END to decay exponentially over "
-        "the budget (default 100)",
-    )
-    parser.add_argument(
-        "--encoding",
-        default=None,
-        help="predictor features. nb201: onehot (the paper's) or onehot+counts (plus "
-        "how many edges carry each op; default). nb101: adjacency (the paper's 45 dims), "
-        "adjacency+stats (plus op counts, edges, depth, paths; default) or path (364 "
-        "input-to-output op sequences)",
-    )
-    parser.add_argument(
-        "--target",
-        default=None,
-        choices=TARGETS,
-        help="fit the predictor to the observed values or to their ranks (default: rank; "
-        "it needed fewer queries to the optimum on every benchmark measured)",
-    )
-    parser.add_argument(
-        "--acquisition",
-        default=None,
-        choices=ACQUISITIONS,
-        help="how weaknas picks from its predictions: uniform from the top-M (the "
-        "paper's), greedy top-N, or over an ensemble: ei (expected improvement), ucb "
-        "(upper confidence bound), ts (Thompson sampling). Default: greedy with "
-        "--explore 0.3 --stall 5 (measured best: docs/results.md)",
-    )
-    parser.add_argument(
-        "--explore",
-        type=_share,
-        default=None,
-        metavar="SHARE",
-        help="with --acquisition greedy/ei/ucb/ts: this share of each batch is drawn "
-        "uniformly from the predicted top-M instead (default 0.3 without --acquisition, "
-        "else 0)",
-    )
-    parser.add_argument(
-        "--local",
-        type=_share,
-        default=0.0,
-        metavar="SHARE",
-        help="with --acquisition greedy/ei/ucb/ts: this share of each batch is the predicted "
-        "best unseen one-edit neighbours of the 10 best architectures so far (default 0)",
-    )
-    parser.add_argument(
-        "--shortlist",
-        type=_count(0),
-        default=0,
-        metavar="K",
-        help="with an ensemble (--n-models > 1): the first predictor ranks the whole space, "
-        "the others only its K best unseen architectures, and picks come from those "
-        "(about one ranking's cost instead of N; default 0: all rank the whole space)",
-    )
-    parser.add_argument(
-        "--stall",
-        type=_count(0),
-        default=None,
-        metavar="K",
-        help="with --acquisition greedy/ei/ucb/ts: after K iterations without a new best, "
-        "draw whole batches uniformly from the predicted top-M until the best improves "
-        "(default 5 without --acquisition, else 0: never)",
-    )
-    parser.add_argument(
-        "--n-models",
-        type=_count(1),
-        default=None,
-        help="predictors per step; more than 1 fits an ensemble on bootstrap resamples "
-        "(default: 5 for ei/ucb/ts and bananas, else 1)",
-    )
+    _add_strategy_options(parser)
     parser.add_argument(
         "--deterministic",
         action="store_true",
@@ -157,16 +59,35 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "--resolution 224 --flops 550:600 --pool 10000, --n-init 100 "
         "--batch-size 100 --top-m 1000, a GBDT fitted to values)",
     )
-    parser.add_argument(
-        "--pool-grow",
-        type=_count(0),
-        default=0,
-        metavar="K",
-        help="weaknas in a space searched over a candidate pool (darts, mobilenetv3, "
-        "large .json spaces): add up to K unseen mutations of the predicted best to the "
-        "pool each iteration (default 0: the pool stays as drawn)",
-    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def _add_strategy_options(parser: argparse.ArgumentParser) -> None:
+    """One flag per strategy option (``weaknas.strategies.options``), in the order the
+    strategies list them; its default None means unset (the strategy's, the preset's or
+    the protocol's default). Which strategies take it ends its help."""
+    takers: dict[str, list[str]] = {}
+    declared: dict[str, Flag] = {}
+    for strategy in STRATEGIES:
+        for name, flag in strategy_options_class(strategy).flags().items():
+            declared.setdefault(name, flag)
+            takers.setdefault(name, []).append(strategy)
+    for name, flag in declared.items():
+        kind: dict = {
+            "count": {"type": _count(flag.minimum)},
+            "share": {"type": _share},
+            "choice": {"choices": flag.choices},
+        }.get(flag.kind, {})
+        used_by = (
+            "every strategy" if len(takers[name]) == len(STRATEGIES) else ", ".join(takers[name])
+        )
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            default=None,
+            metavar=flag.metavar,
+            help=f"{flag.help} [{used_by}]",
+            **kind,
+        )
 
 
 def _count(minimum: int):

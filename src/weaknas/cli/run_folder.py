@@ -27,6 +27,10 @@ SEARCH_SETTINGS = (
     *OBJECTIVE_FLAGS,
 )
 CLI_FILE = "cli.json"
+# Flags whose default was a value before strategies declared their options (now None:
+# unset). A cli.json written then records them so; read as unset, so that a preset
+# still fills them (the preset filled settings left at their defaults).
+LEGACY_DEFAULTS = {"top_m": "100", "local": 0.0, "shortlist": 0, "pool_grow": 0}
 WORKDIR = "workdir"  # cli.json: where the search started (its MODULE:FUNCTION imports)
 # Files a search writes; --overwrite removes exactly these.
 RUN_FILES = (
@@ -66,7 +70,8 @@ def resumed_settings(args: argparse.Namespace) -> None:
             raise ValueError(f"--resume {out}: {stored} holds no settings (not a JSON object)")
         for name, value in recorded.items():
             if name in SEARCH_SETTINGS:
-                setattr(args, name, value)
+                unset = LEGACY_DEFAULTS.get(name, object()) == value
+                setattr(args, name, None if unset else value)
         _check_recorded_paths(args, stored)
         workdir = recorded.get(WORKDIR)
         if workdir and workdir not in sys.path:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from weaknas.cli.options import check_strategy_flags, given_options, name_list, search_config
-from weaknas.names import BENCHMARKS, STRATEGIES
+from weaknas.names import BENCHMARKS
+from weaknas.strategies.registry import STRATEGIES
 
 
 def study_command(args: argparse.Namespace) -> int:

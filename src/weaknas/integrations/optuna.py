@@ -24,6 +24,7 @@ jointly from the first trial, which makes duplicates impossible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -40,8 +41,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from weaknas.predictors import make_predictor
 from weaknas.spaces.categorical import CategoricalSpace
-from weaknas.strategies.targets import check_target
-from weaknas.strategies.weaknas import WeakNAS, check_options, resolve_picks
+from weaknas.strategies.options import WeakNASOptions
+from weaknas.strategies.weaknas import WeakNAS
 
 CLAIM = "weaknas:index"
 SAMPLER_ACQUISITIONS = ("greedy", "uniform")
@@ -85,23 +86,30 @@ class WeakNASSampler(BaseSampler):
         explore: float | None = None,
         stall: int | None = None,
     ) -> None:
-        if n_init < 1 or top_m < 1:
-            raise ValueError(f"n_init and top_m must be >= 1, got {n_init}, {top_m}")
-        make_predictor(predictor)  # fail now on an unknown name
-        acquisition, explore, stall = resolve_picks(acquisition, explore, stall)
-        if acquisition not in SAMPLER_ACQUISITIONS:
+        # The strategy's own options: the same defaults, checks and resolution of the picks.
+        options = WeakNASOptions(
+            n_init=n_init,
+            top_m=str(top_m),
+            predictor=predictor,
+            target=target,
+            acquisition=acquisition,
+            explore=explore,
+            stall=stall,
+        )
+        if options.acquisition not in SAMPLER_ACQUISITIONS:
             raise ValueError(
-                f"acquisition {acquisition!r}: the sampler fits one predictor, so it picks "
-                f"by one of {SAMPLER_ACQUISITIONS}"
+                f"acquisition {options.acquisition!r}: the sampler fits one predictor, so it "
+                f"picks by one of {SAMPLER_ACQUISITIONS}"
             )
-        check_options(0, explore, 0.0, acquisition, stall=stall)
-        self.acquisition = acquisition
-        self.explore = explore
-        self.stall = stall
+        make_predictor(predictor)  # fail now on a missing library
+        self.options = options
+        self.acquisition: str = options.acquisition
+        self.explore = float(options.explore or 0.0)
+        self.stall = int(options.stall or 0)
         self.n_init = n_init
         self.top_m = top_m
         self.predictor = predictor
-        self.target = check_target(target)
+        self.target = target
         self.seed = seed if seed is not None else _random_seed()
         self.max_enumerate = max_enumerate
         self.pool_size = pool_size
@@ -240,20 +248,12 @@ class WeakNASSampler(BaseSampler):
         explore_slots = round(self.explore * STALL_TRIALS)
         exploring = trial_number % STALL_TRIALS >= STALL_TRIALS - explore_slots
         picks: dict[str, Any] = (
-            {"acquisition": "uniform"}
+            {"acquisition": "uniform", "explore": 0.0, "stall": 0}
             if self.acquisition == "uniform" or exploring
             else {"acquisition": "greedy", "explore": 0.0, "stall": self.stall}
         )
-        return WeakNAS(
-            space,
-            seed=seed,
-            n_init=self.n_init,
-            batch_size=STALL_TRIALS,
-            top_m=self.top_m,
-            predictor=self.predictor,
-            target=self.target,
-            **picks,
-        )
+        options = replace(self.options, batch_size=STALL_TRIALS, **picks)
+        return WeakNAS(space, seed=seed, **options.as_dict())
 
     def _claimed_elsewhere(self, study, trial, index: int, key: str) -> bool:
         for other in study.get_trials(deepcopy=False, states=_SEEN_STATES):

@@ -12,52 +12,42 @@ loop (global top-M sampling vs local candidates with an acquisition).
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.acquisition import thompson_draws
 from weaknas.strategies.base import Suggestion
 from weaknas.strategies.fitted import PredictorStrategy
+from weaknas.strategies.options import BananasOptions
 
 
 class BananasLike(PredictorStrategy):
     """Ensemble + independent Thompson sampling over mutations of the best architectures."""
 
-    def __init__(
-        self,
-        space: FiniteSpace,
-        seed: int = 0,
-        n_init: int = 10,
-        batch_size: int = 10,
-        n_models: int = 5,
-        n_candidates: int = 100,
-        n_parents: int = 10,
-        predictor: str = DEFAULT_PREDICTOR,
-        encoding: str | None = None,
-        target: str = "rank",
-    ) -> None:
-        super().__init__(space, seed, predictor, encoding, target)
-        if min(n_init, batch_size, n_models, n_candidates, n_parents) < 1:
-            raise ValueError("n_init, batch_size, n_models, n_candidates, n_parents must be >= 1")
-        self.n_init = n_init
-        self.batch_size = batch_size
-        self.n_models = n_models
-        self.n_candidates = n_candidates
-        self.n_parents = n_parents
+    Options = BananasOptions
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        given: BananasOptions = self._read_options(options)
+        super().__init__(space, seed, given)
+        self.n_init = given.n_init
+        self.batch_size = given.batch_size
+        self.n_models = given.n_models
+        self.n_candidates = given.n_candidates
+        self.n_parents = given.n_parents
         self.fit_seconds = 0.0
         self.rank_seconds = 0.0
         self._models: list = []  # the ensemble that chose the latest batch
 
-    def next_batch_size(self) -> int:
-        proposed = int(self._seen.sum())
-        return self.n_init - proposed if proposed < self.n_init else self.batch_size
+    def step_size(self) -> int:
+        return self.batch_size
+
+    def in_initial_design(self) -> bool:
+        return self.n_told < max(self.n_init, 2)  # until the initial design's results are in
 
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
-        if len(indices) < max(self.n_init, 2):
-            return self.random_unseen(count)
         candidates = self._candidates(indices, values)
         if len(candidates) < count:
             return self.random_unseen(count)

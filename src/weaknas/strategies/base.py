@@ -11,10 +11,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
 from weaknas.spaces.base import FiniteSpace
+from weaknas.strategies.options import StrategyOptions
 
 
 def best_first(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -56,7 +58,22 @@ class Suggestion:
 
 
 class Strategy(ABC):
-    """Base class: keeps the record of what was proposed and what was told."""
+    """Base class: keeps the record of what was proposed and what was told.
+
+    A subclass declares its keyword options as one dataclass (``Options``, in
+    ``weaknas.strategies.options``) and reads them with ``_read_options``.
+    """
+
+    Options: ClassVar[type[StrategyOptions]] = StrategyOptions
+
+    @classmethod
+    def _read_options(cls, options: dict[str, Any]) -> Any:
+        """``options`` as the class's ``Options`` (checked; an unknown name is named)."""
+        accepted = list(cls.Options.names())
+        unknown = sorted(set(options) - set(accepted))
+        if unknown:
+            raise ValueError(f"{cls.__name__} has no option(s) {unknown}; it takes {accepted}")
+        return cls.Options(**options)
 
     def __init__(self, space: FiniteSpace, seed: int = 0) -> None:
         self.space = space
@@ -82,7 +99,7 @@ class Strategy(ABC):
         count = min(count, int((~self._seen).sum()))
         if count <= 0:
             return []
-        batch = self._propose(count)
+        batch = self.random_unseen(count) if self.in_initial_design() else self._propose(count)
         for suggestion in batch:
             if self._seen[suggestion.index]:
                 raise RuntimeError(f"{type(self).__name__} proposed {suggestion.index} twice")
@@ -164,9 +181,23 @@ class Strategy(ABC):
         picks = self.rng.choice(candidates, size=count, replace=False)
         return [Suggestion(int(i)) for i in picks]
 
+    # --- the random initial design, shared by every strategy that has one ----------------
+    n_init: int = 0  # its size (a strategy with one sets it from its options)
+
     def next_batch_size(self) -> int:
-        """How many architectures the strategy wants to propose next."""
+        """How many architectures the strategy wants to propose next: the rest of the
+        random initial design, then ``step_size()``."""
+        proposed = int(self._seen.sum())
+        return self.n_init - proposed if proposed < self.n_init else self.step_size()
+
+    def step_size(self) -> int:
+        """How many architectures a step after the initial design proposes."""
         return 1
+
+    def in_initial_design(self) -> bool:
+        """Whether the next proposals are random ones: until the initial design is all
+        proposed (a strategy may wait longer, e.g. for its results)."""
+        return int(self._seen.sum()) < self.n_init
 
     def score(self, indices: np.ndarray) -> np.ndarray | None:
         """The current predictor's scores of ``indices`` (for diagnostics); None if the

@@ -8,9 +8,11 @@ child, which replaces the oldest member. Published NAS defaults: population 30, 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.options import EvolutionOptions
 
 MAX_MUTATION_TRIES = 100  # then a random unseen architecture (the neighbourhood is used up)
 
@@ -21,38 +23,27 @@ class RegularizedEvolution(Strategy):
     The tournament (``sample_size``) is at most the population (``n_init``).
     """
 
-    def __init__(
-        self,
-        space: FiniteSpace,
-        seed: int = 0,
-        n_init: int = 30,  # the population: random at first, then the last n_init
-        sample_size: int = 10,
-        batch_size: int = 1,
-    ) -> None:
+    Options = EvolutionOptions
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        given: EvolutionOptions = self._read_options(options)
         super().__init__(space, seed)
-        if min(n_init, sample_size, batch_size) < 1:
-            raise ValueError(
-                "n_init (the population), sample_size and batch_size must be >= 1, got "
-                f"{n_init}, {sample_size}, {batch_size}"
-            )
-        self.n_init = n_init
-        self.sample_size = min(sample_size, n_init)
-        self.batch_size = batch_size
-        self.population: deque[tuple[int, float]] = deque(maxlen=n_init)
+        self.n_init = given.n_init  # the population: random at first, then the last n_init
+        self.sample_size = min(given.sample_size, given.n_init)
+        self.batch_size = given.batch_size
+        self.population: deque[tuple[int, float]] = deque(maxlen=given.n_init)
 
     def tell(self, index: int, value: float) -> None:
         super().tell(index, value)
         self.population.append((int(index), float(value)))  # the oldest member drops out
 
-    def next_batch_size(self) -> int:
-        proposed = int(self._seen.sum())
-        if proposed < self.n_init:
-            return self.n_init - proposed
+    def step_size(self) -> int:
         return self.batch_size
 
+    def in_initial_design(self) -> bool:
+        return len(self.population) < self.n_init  # initial population, or pending
+
     def _propose(self, count: int) -> list[Suggestion]:
-        if len(self.population) < self.n_init:  # initial population, or pending
-            return self.random_unseen(count)
         children: list[Suggestion] = []
         members = list(self.population)
         for _ in range(count):

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR, make_predictor
+from weaknas.predictors import make_predictor
 from weaknas.predictors.base import WeakPredictor
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy
-from weaknas.strategies.targets import check_target, fit_labels
+from weaknas.strategies.options import PredictorOptions
+from weaknas.strategies.targets import fit_labels
 
 
 class PredictorStrategy(Strategy):
@@ -20,20 +21,13 @@ class PredictorStrategy(Strategy):
     gets a seed from the strategy's generator, so a run is reproducible from its seed.
     """
 
-    def __init__(
-        self,
-        space: FiniteSpace,
-        seed: int = 0,
-        predictor: str | Callable[[int], WeakPredictor] = DEFAULT_PREDICTOR,
-        encoding: str | None = None,
-        target: str = "rank",
-    ) -> None:
+    def __init__(self, space: FiniteSpace, seed: int, options: PredictorOptions) -> None:
         super().__init__(space, seed)
-        if isinstance(predictor, str):
-            make_predictor(predictor)  # fail now on an unknown name, not mid-search
-        self.predictor = predictor
-        self.target = check_target(target)
-        self.encoding = encoding or space.search_encoding
+        if isinstance(options.predictor, str):
+            make_predictor(options.predictor)  # fail now on a missing library, not mid-search
+        self.predictor: str | Callable[[int], WeakPredictor] = options.predictor
+        self.target = options.target
+        self.encoding = options.encoding or space.search_encoding
         space.encode(self.encoding)  # fail now on an unknown encoding, and build it once
 
     @property

@@ -7,31 +7,34 @@ a local optimum and the search restarts from a random architecture.
 
 from __future__ import annotations
 
+from typing import Any
+
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.options import LocalSearchOptions
 
 
 class LocalSearch(Strategy):
     """Hill climbing over ``space.neighbours`` with random restarts."""
 
-    def __init__(self, space: FiniteSpace, seed: int = 0, n_init: int = 10) -> None:
+    Options = LocalSearchOptions
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        given: LocalSearchOptions = self._read_options(options)
         super().__init__(space, seed)
-        if n_init < 1:
-            raise ValueError(f"n_init must be >= 1, got {n_init}")
-        self.n_init = n_init
+        self.n_init = given.n_init
         self.current: tuple[int, float] | None = None  # (index, value) climbed from
         self._round: list[int] = []  # what the last step proposed
         self._restarting = False  # the last step was a random restart
         self.restarts = 0
 
-    def next_batch_size(self) -> int:
-        proposed = int(self._seen.sum())
-        # After the initial design a step is "all unevaluated neighbours", however many.
-        return self.n_init - proposed if proposed < self.n_init else self.space.size
+    def step_size(self) -> int:
+        return self.space.size  # a step is "all unevaluated neighbours", however many
+
+    def in_initial_design(self) -> bool:
+        return self.n_told < self.n_init or bool(self._pending)  # or results outstanding
 
     def _propose(self, count: int) -> list[Suggestion]:
-        if self.n_told < self.n_init or self._pending:
-            return self.random_unseen(count)  # initial design, or results still outstanding
         indices, values = self.observations()
         told = dict(zip(indices.tolist(), values.tolist(), strict=True))
         if not self._round:  # first step: climb from the best initial architecture

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.options import RandomOptions
 
 
 class RandomSearch(Strategy):
     """Uniformly random unseen architectures, ``batch_size`` at a time."""
 
-    def __init__(self, space: FiniteSpace, seed: int = 0, batch_size: int = 10) -> None:
-        super().__init__(space, seed)
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        self.batch_size = batch_size
+    Options = RandomOptions
 
-    def next_batch_size(self) -> int:
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        given: RandomOptions = self._read_options(options)
+        super().__init__(space, seed)
+        self.batch_size = given.batch_size
+
+    def step_size(self) -> int:
         return self.batch_size
 
     def _propose(self, count: int) -> list[Suggestion]:

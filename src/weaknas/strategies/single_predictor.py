@@ -7,44 +7,39 @@ differs only in refitting on every batch and sampling from the top-M.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Suggestion, best_first
 from weaknas.strategies.fitted import PredictorStrategy
+from weaknas.strategies.options import SinglePredictorOptions
 
 
 class SinglePredictor(PredictorStrategy):
     """Random ``n_init``, one fit, then the predicted best first (``batch_size`` at a time)."""
 
-    def __init__(
-        self,
-        space: FiniteSpace,
-        seed: int = 0,
-        n_init: int = 100,
-        batch_size: int = 10,
-        predictor: str = DEFAULT_PREDICTOR,
-        encoding: str | None = None,
-        target: str = "rank",
-    ) -> None:
-        super().__init__(space, seed, predictor, encoding, target)
-        if n_init < 2 or batch_size < 1:
-            raise ValueError(f"need n_init >= 2 and batch_size >= 1, got {n_init}, {batch_size}")
-        self.n_init = n_init
-        self.batch_size = batch_size
+    Options = SinglePredictorOptions
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        given: SinglePredictorOptions = self._read_options(options)
+        super().__init__(space, seed, given)
+        self.n_init = given.n_init
+        self.batch_size = given.batch_size
         self._order: np.ndarray | None = None  # unevaluated architectures, best predicted first
         self._scores: np.ndarray | None = None
         self._next = 0
 
-    def next_batch_size(self) -> int:
-        proposed = int(self._seen.sum())
-        return self.n_init - proposed if proposed < self.n_init else self.batch_size
+    def step_size(self) -> int:
+        return self.batch_size
+
+    def in_initial_design(self) -> bool:
+        # its one fit waits for every result of the initial design
+        return super().in_initial_design() or bool(self._pending)
 
     def _propose(self, count: int) -> list[Suggestion]:
-        if self._seen.sum() < self.n_init or self._pending:
-            return self.random_unseen(count)
         if self._order is None or self._scores is None:
             self._fit_once()
         order, scores = self._order, self._scores

@@ -13,6 +13,7 @@ from typing import Any
 
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy, Suggestion
+from weaknas.strategies.options import TPEOptions
 
 MAX_REPEATS = 200  # consecutive repeated proposals before falling back to a random pick
 
@@ -20,7 +21,10 @@ MAX_REPEATS = 200  # consecutive repeated proposals before falling back to a ran
 class TPESearch(Strategy):
     """Sequential TPE (one architecture per ask), seeded."""
 
-    def __init__(self, space: FiniteSpace, seed: int = 0, n_init: int = 10) -> None:
+    Options = TPEOptions
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        n_init = self._read_options(options).n_init
         super().__init__(space, seed)
         try:
             import optuna

@@ -38,45 +38,23 @@ with. The strategy grows its own copy of the space (``strategy.space``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from weaknas.predictors import DEFAULT_PREDICTOR
 from weaknas.predictors.base import WeakPredictor, predict_in_chunks
 from weaknas.spaces.base import FiniteSpace
 from weaknas.spaces.pool import PoolSpace, growable_copy
 from weaknas.strategies.acquisition import (
-    check_acquisition,
     expected_improvement,
     thompson_draws,
     upper_confidence_bound,
 )
 from weaknas.strategies.base import Suggestion, top_k
 from weaknas.strategies.fitted import PredictorStrategy
-from weaknas.strategies.schedules import TopMSchedule
+from weaknas.strategies.options import DEFAULT_PICKS, WeakNASOptions, resolve_picks
 
 LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
-# What an unset acquisition means (with its explore share and stall, unless given).
-DEFAULT_PICKS: dict[str, Any] = {"acquisition": "greedy", "explore": 0.3, "stall": 5}
-
-
-def resolve_picks(
-    acquisition: str | None, explore: float | None, stall: int | None
-) -> tuple[str, float, int]:
-    """(acquisition, explore, stall) with unset (None) values filled in: an unset
-    acquisition is the default's, with the default's explore share and stall where those
-    are unset too; a chosen acquisition mixes in nothing it was not asked for."""
-    if acquisition is None:
-        defaults = DEFAULT_PICKS
-    else:
-        defaults = {"acquisition": acquisition, "explore": 0.0, "stall": 0}
-    return (
-        str(defaults["acquisition"]),
-        float(defaults["explore"] if explore is None else explore),
-        int(defaults["stall"] if stall is None else stall),
-    )
 
 
 def stalled(values, stall: int, per_iteration: int) -> bool:
@@ -88,98 +66,42 @@ def stalled(values, stall: int, per_iteration: int) -> bool:
     return since_best >= stall * per_iteration
 
 
-def check_options(
-    pool_grow: int,
-    explore: float,
-    local: float,
-    acquisition: str,
-    shortlist: int = 0,
-    stall: int = 0,
-) -> None:
-    """``ValueError`` for pool growth, explore, local, shortlist or stall settings WeakNAS
-    cannot use (shared by ``WeakNAS`` and ``SearchConfig``)."""
-    if isinstance(stall, bool) or not isinstance(stall, int) or stall < 0:
-        raise ValueError(f"stall must be a whole number of iterations >= 0, got {stall!r}")
-    if stall and acquisition == "uniform":
-        raise ValueError(
-            "stall switches another acquisition to uniform top-M picks; "
-            "the uniform acquisition has nothing to switch"
-        )
-    if isinstance(shortlist, bool) or not isinstance(shortlist, int) or shortlist < 0:
-        raise ValueError(f"shortlist must be a whole number >= 0, got {shortlist!r}")
-    if shortlist and pool_grow:
-        raise ValueError("shortlist and pool_grow cannot be combined")
-    if isinstance(pool_grow, bool) or not isinstance(pool_grow, int) or pool_grow < 0:
-        raise ValueError(f"pool_grow must be a whole number >= 0, got {pool_grow!r}")
-    if isinstance(explore, bool) or not isinstance(explore, int | float) or not 0 <= explore < 1:
-        raise ValueError(f"explore must be a share in [0, 1), got {explore!r}")
-    if (
-        isinstance(local, bool)
-        or not isinstance(local, int | float)
-        or not 0 <= local < 1
-        or explore + local >= 1
-    ):
-        raise ValueError(
-            f"local (and explore) must be shares with explore + local < 1, got {local!r}"
-        )
-    if (explore or local) and acquisition == "uniform":
-        raise ValueError(
-            "explore and local mix uniform top-M and neighbourhood picks into another acquisition"
-        )
-
-
 class WeakNAS(PredictorStrategy):
     """The WeakNAS strategy: 10 initial, 10 per step, top-100, the default picks
     (``DEFAULT_PICKS``; ``acquisition="uniform"`` is the paper's)."""
 
-    def __init__(
-        self,
-        space: FiniteSpace,
-        seed: int = 0,
-        n_init: int = 10,
-        batch_size: int = 10,
-        top_m: int | TopMSchedule = 100,
-        predictor: str | Callable[[int], WeakPredictor] = DEFAULT_PREDICTOR,
-        encoding: str | None = None,
-        target: str = "rank",
-        n_models: int = 1,
-        acquisition: str | None = None,
-        pool_grow: int = 0,
-        explore: float | None = None,
-        local: float = 0.0,
-        shortlist: int = 0,
-        stall: int | None = None,
-    ) -> None:
-        acquisition, explore, stall = resolve_picks(acquisition, explore, stall)
-        check_options(pool_grow, explore, local, acquisition, shortlist, stall)
-        if pool_grow:
+    Options = WeakNASOptions
+
+    def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
+        """``options``: the fields of ``WeakNASOptions`` (``top_m`` may also be a
+        ``TopMSchedule``; a plain M or ``"M_START:M_END"`` decays over 1,000 queries)."""
+        given: WeakNASOptions = self._read_options(options)
+        if given.pool_grow:
             space = growable_copy(space)
-        self.pool_grow = pool_grow
-        super().__init__(space, seed, predictor, encoding, target)
-        self.acquisition = check_acquisition(acquisition, n_models)
-        self.explore = float(explore)
-        self.local = float(local)
-        self.shortlist = shortlist
-        self.stall = stall
-        self.n_models = n_models
-        if n_init < 1 or batch_size < 1:
-            raise ValueError(f"n_init and batch_size must be >= 1, got {n_init}, {batch_size}")
-        self.n_init = n_init
-        self.batch_size = batch_size
-        self.top_m = top_m if isinstance(top_m, TopMSchedule) else TopMSchedule(top_m, top_m)
+        super().__init__(space, seed, given)
+        self.options = given
+        self.pool_grow = given.pool_grow
+        self.acquisition: str = given.acquisition or ""
+        self.explore = float(given.explore or 0.0)
+        self.local = float(given.local)
+        self.shortlist = given.shortlist
+        self.stall = int(given.stall or 0)
+        self.n_models = int(given.n_models or 1)
+        self.n_init = given.n_init
+        self.batch_size = given.batch_size
+        self.top_m = given.top_m_schedule(horizon=1000)
         self.n_fits = 0
         self.fit_seconds = 0.0
         self.rank_seconds = 0.0
 
-    def next_batch_size(self) -> int:
-        proposed = int(self._seen.sum())
-        return self.n_init - proposed if proposed < self.n_init else self.batch_size
+    def step_size(self) -> int:
+        return self.batch_size
+
+    def in_initial_design(self) -> bool:
+        return super().in_initial_design() or self.n_told < 2  # a fit needs two values
 
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
-        if self._seen.sum() < self.n_init or len(indices) < 2:  # the random initial design
-            return self.random_unseen(count)
-
         features = self.features
         labels = self._labels(values)
         started = time.perf_counter()
@@ -301,3 +223,6 @@ class WeakNAS(PredictorStrategy):
         else:  # "ts"
             value = thompson_draws(mean, spread, self.rng)
         return top_k(value, count, self.rng)
+
+
+__all__ = ["DEFAULT_PICKS", "WeakNAS", "resolve_picks", "stalled"]
