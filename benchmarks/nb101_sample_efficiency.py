@@ -73,16 +73,16 @@ def main() -> None:
     for method in args.methods.split(","):
         settings, n_seeds = METHODS[method]
         config = SearchConfig(stop_at_optimum=True, **PROTOCOL, **settings)
-        if args.collect and not (Path(args.out) / method / "seeds.csv").is_file():
-            continue
+        folder = Path(args.out) / method
         started = time.perf_counter()
-        table = run_study(
-            config,
-            range(args.seeds or n_seeds),
-            Path(args.out) / method,
-            data=args.data,
-            workers=args.workers,
-        )
+        if args.collect:  # tabulate what was run, run nothing
+            if not (folder / "seeds.csv").is_file():
+                continue
+            table = pd.read_csv(folder / "seeds.csv")
+        else:
+            table = run_study(
+                config, range(args.seeds or n_seeds), folder, data=args.data, workers=args.workers
+            )
         row = {"method": method, **summarize(table, config.budget), **accuracy_columns(table)}
         rows.append(row)
         print(row, f"({time.perf_counter() - started:.0f} s)", flush=True)

@@ -1,8 +1,10 @@
 """Does growing the candidate pool help? WeakNAS with and without ``--pool-grow`` in DARTS.
 
 A live objective (a scored pool cannot score the members growth adds): log10 synflow of
-each genotype's DARTS CIFAR network at C=16, 8 cells (as ``benchmarks/darts_proxy_search.py``;
-~0.25 s each). Both arms start from the same 1,000-genotype pool (seed 0) and spend
+each genotype's DARTS CIFAR network at C=16, 8 cells (~0.25 s each), every network
+initialised from seed 0 (``ProxyObjective``); ``benchmarks/darts_proxy_search.py`` seeds
+each genotype's network by its pool index instead, so its scores are not these. Both
+arms start from the same 1,000-genotype pool (seed 0) and spend
 ``--budget`` queries; the measure is the best score found after 100, 200 and the whole
 budget, per seed, compared pairwise (the same seeds in both arms).
 

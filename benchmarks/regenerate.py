@@ -12,6 +12,14 @@ Tables and their sources (all committed):
 - ``benchmarks/results/compare_at_500.md``: the NB201 studies, seeds 0-19 at 500 queries;
 - ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv`` and
   ``docs/nb101/seeds.csv`` (the research suite's studies).
+
+Figures: each committed study report's (``docs/{methods,nb101,nbgraph,variants}``)
+queries-to-optimum and found-fraction figures, from its ``seeds.csv``. Its accuracy,
+predictor-correlation and t-SNE figures are drawn from the study's per-iteration and
+per-query files, which are not committed (a study of 100 seeds writes hundreds of MB):
+they are rebuilt by running the study again (``benchmarks/research_study.py``), and this
+command says so rather than leave them unnamed. ``--check`` compares tables only (a PNG's
+bytes depend on the matplotlib version).
 """
 
 from __future__ import annotations
@@ -82,6 +90,34 @@ TABLES: dict[str, Callable[[], str]] = {
 }
 
 
+STUDY_REPORTS = ("docs/methods", "docs/nb101", "docs/nbgraph", "docs/variants")
+# Drawn from files a study writes but the repository does not hold.
+FROM_UNCOMMITTED_FILES = (
+    "accuracy_vs_queries.png",
+    "predictor_correlation.png",
+    "search_dynamics_tsne.png",
+)
+
+
+def rebuild_figures() -> list[str]:
+    """Redraw every figure a committed ``seeds.csv`` holds the data of; one line each,
+    and one for the figures it cannot redraw."""
+    from weaknas.study.figures import FIGURES, seed_figures
+
+    lines = []
+    for report in STUDY_REPORTS:
+        out = ROOT / report / FIGURES
+        for _, name in seed_figures(pd.read_csv(ROOT / report / "seeds.csv"), out):
+            lines.append(f"{report}/{FIGURES}/{name}: redrawn from {report}/seeds.csv")
+        kept = [name for name in FROM_UNCOMMITTED_FILES if (out / name).is_file()]
+        if kept:
+            lines.append(
+                f"{report}/{FIGURES}/{{{','.join(kept)}}}: kept (their per-iteration data is "
+                "not committed; re-run the study to redraw them)"
+            )
+    return lines
+
+
 def stale() -> list[str]:
     """The committed tables that differ from what their sources give."""
     return [name for name, build in TABLES.items() if (ROOT / name).read_text() != build()]
@@ -99,6 +135,8 @@ def main() -> None:
     for name, build in TABLES.items():
         (ROOT / name).write_text(build())
         print(f"{name}: {'rewritten' if name in differing else 'unchanged'}")
+    for line in rebuild_figures():
+        print(line)
 
 
 if __name__ == "__main__":

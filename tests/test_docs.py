@@ -133,3 +133,32 @@ def test_every_committed_results_table_regenerates_from_its_per_seed_files():
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_headline_table_of_the_results_guide_equals_the_research_summary():
+    """docs/results.md's first table (seeds 100-199) quotes the research suite's rows:
+    each mean, median and found count equals ``benchmarks/results/research_summary.md``."""
+    import re
+
+    guide = (ROOT / "docs" / "results.md").read_text()
+    table = guide.split("| seeds 100-199 | cifar10 | cifar100 | ImageNet16-120 |")[1]
+    table = table.split("\n\n")[0]
+    summary = (ROOT / "benchmarks" / "results" / "research_summary.md").read_text()
+    suite = summary.split("## research_methods (seeds 100-199)")[1].split("\n## ")[0]
+    suite = suite.split("Test accuracy")[0]
+    names = {
+        "**default**": "weaknas",
+        "BANANAS-like": "bananas",
+        "regularized evolution": "evolution",
+        "local search": "local-search",
+        "TPE": "tpe",
+        "random": "random",
+    }
+
+    def cells(text: str, first: str) -> list[tuple[str, str, str]]:
+        row = next(line for line in text.splitlines() if line.startswith(f"| {first} |"))
+        numbers = r"\**([\d.]+)\**(?: \[[^\]]*\])? / ([\d.]+), (\d+)"
+        return [re.match(numbers, c.strip()).groups() for c in row.strip("|").split("|")[1:4]]
+
+    for quoted, method in names.items():
+        assert cells(table, quoted) == cells(suite, method), quoted

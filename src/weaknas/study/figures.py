@@ -232,6 +232,18 @@ def _tsne_figure(plt, folder: Path, runs: pd.DataFrame, path: Path) -> str | Non
     )
 
 
+def seed_figures(seeds: pd.DataFrame, out: Path) -> list[tuple[str, str]]:
+    """The figures drawn from the per-seed table alone (queries to the optimum, found
+    fraction) into ``out``: (caption, file name) of each. A committed ``seeds.csv``
+    rebuilds them (``benchmarks/regenerate.py``)."""
+    plt = _pyplot()
+    out.mkdir(exist_ok=True)
+    return [
+        (_queries_figure(plt, seeds, out / "queries_to_optimum.png"), "queries_to_optimum.png"),
+        (_found_fraction_figure(plt, seeds, out / "found_fraction.png"), "found_fraction.png"),
+    ]
+
+
 def build_report(folder: str | Path, tsne: bool = True) -> Path:
     """Write ``figures/*.png`` and ``report.md`` (tables + figures) into a study folder."""
     folder = Path(folder)
@@ -250,18 +262,7 @@ def build_report(folder: str | Path, tsne: bool = True) -> Path:
                 f"{FIGURES}/accuracy_vs_queries.png",
             )
         )
-    figures.append(
-        (
-            _queries_figure(plt, seeds, out / "queries_to_optimum.png"),
-            f"{FIGURES}/queries_to_optimum.png",
-        )
-    )
-    figures.append(
-        (
-            _found_fraction_figure(plt, seeds, out / "found_fraction.png"),
-            f"{FIGURES}/found_fraction.png",
-        )
-    )
+    figures += [(caption, f"{FIGURES}/{name}") for caption, name in seed_figures(seeds, out)]
     if iterations is not None and not iterations.empty:
         caption = _correlation_figure(plt, iterations, out / "predictor_correlation.png")
         if caption:
