@@ -54,6 +54,7 @@ def test_every_readme_example_runs_as_pasted(tmp_path):
             outputs.append(done.stdout)
     first = json.loads((tmp_path / "runs" / "demo" / "summary.json").read_text())
     assert first["n_queries"] == 1000 and first["benchmark"] == "nb201-cifar10"
+    assert (tmp_path / "runs" / "demo" / "best.pt").is_file()  # weaknas export
     mine = json.loads((tmp_path / "runs" / "mine" / "summary.json").read_text())
     assert mine["n_queries"] == 6 and mine["n_failed"] == 0 and mine["best_value"] == 91
     assert mine["best_arch"] == '{"depth": 4, "act": "gelu"}'

@@ -19,7 +19,7 @@ LAYERS = [
     {"runner"},
     {"training"},
     {"evaluators", "integrations"},
-    {"study"},
+    {"study", "export"},
     {"testing"},
     {"resolve"},
     {"cli"},

@@ -165,3 +165,34 @@ def test_a_supernet_missing_a_tensor_is_refused_before_the_search(ofa_supernet, 
         ValueError, match=r"supernet:.*broken.pth: .*point_linear.bn.bn.running_var"
     ):
         SupernetObjective(tmp_path / "broken.pth", tmp_path / "imagenet")
+
+
+def test_an_exported_supernet_subnetwork_scores_what_the_search_measured(
+    ofa_supernet, tmp_path, monkeypatch, capsys
+):
+    """``weaknas export`` of a supernet: search: the sliced weights with the batch norm
+    recalibrated as the search's objective did, so the file's accuracy on the scored
+    images is the observed value."""
+    from weaknas.cli import main
+    from weaknas.evaluators.ofa_supernet import image_folder, load_images
+
+    supernet = _randomised(
+        ofa_supernet(ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4]), 3
+    )
+    torch.save({"state_dict": supernet.state_dict()}, tmp_path / "ofa.pth")
+    _image_folder(tmp_path / "imagenet", n_classes=3, per_class=6)
+    monkeypatch.chdir(tmp_path)
+    args = ["search", "--space", "mobilenetv3", "--resolution", "128", "--pool", "40"]
+    args += ["--objective", "supernet:ofa.pth", "--data", "imagenet"]
+    args += ["--budget", "3", "--n-init", "2", "--batch-size", "1", "--quiet", "--out", "run"]
+    assert main(args) == 0
+    assert main(["export", "run", "--out", "best.pt"]) == 0
+    capsys.readouterr()
+    extra = {"weaknas.json": ""}
+    network = torch.jit.load(str(tmp_path / "best.pt"), _extra_files=extra)
+    files, labels = image_folder(tmp_path / "imagenet" / "val")
+    with torch.no_grad():
+        predicted = network(load_images(files, 128)).argmax(dim=1).numpy()
+    about = __import__("json").loads(extra["weaknas.json"])
+    assert "recalibrated" in about["weights"]
+    assert 100.0 * (predicted == labels).mean() == pytest.approx(about["source"]["observed"])

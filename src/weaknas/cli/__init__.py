@@ -1,5 +1,6 @@
 """The ``weaknas`` command: ``search`` runs one search, ``study`` many seeds of it,
-``report`` draws a study's figures, ``data`` converts benchmark files.
+``report`` draws a study's figures, ``export`` writes the network of an architecture
+found, ``data`` converts benchmark files.
 
 Heavy modules (numpy, pandas, predictors) are imported inside the commands, after the
 arguments are parsed: --help and argument errors answer at once.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from weaknas.cli.data import data_command
+from weaknas.cli.export import export_command
 from weaknas.cli.parser import build_parser
 from weaknas.cli.search import search_command
 from weaknas.cli.study import report_command, study_command
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         "study": study_command,
         "report": report_command,
         "data": data_command,
+        "export": export_command,
     }
     try:
         return commands[args.command](args)

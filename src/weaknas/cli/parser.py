@@ -62,6 +62,78 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
+def _add_export(commands) -> None:
+    export = commands.add_parser(
+        "export",
+        help="the network of a searched architecture as a file (TorchScript, PyTorch "
+        "weights or ONNX)",
+        description="Write the network of a search's K-th best architecture (RUN_DIR), or of "
+        "--arch TEXT in --space S, as a file that records the architecture, its space, "
+        "parameters and multiply-adds, and the run it came from. nb201, nb101, darts and "
+        "mobilenetv3 are built in (mobilenetv3 with the supernet's sliced weights when the "
+        "run used supernet:PATH); any space with --builder MODULE:FUNCTION.",
+    )
+    export.add_argument("run", nargs="?", metavar="RUN_DIR", help="a folder of 'weaknas search'")
+    export.add_argument(
+        "--rank", type=_count(1), default=1, help="the K-th best observed architecture (default 1)"
+    )
+    export.add_argument("--arch", default=None, help="an architecture's text, without a run")
+    export.add_argument(
+        "--space",
+        default=None,
+        help="with --arch: nb201, nb101, darts, mobilenetv3 or a .json space (with --builder)",
+    )
+    export.add_argument(
+        "--benchmark",
+        default=None,
+        choices=sorted(b for b in BENCHMARKS if b.startswith("nb201")),
+        help="with --arch in nb201: the dataset whose classes and image size to build for "
+        "(default nb201-cifar10)",
+    )
+    export.add_argument(
+        "--format",
+        default="torchscript",
+        choices=("torchscript", "torch", "onnx"),
+        help="torchscript (loads without weaknas; default), torch (weights and metadata, "
+        "torch.load(weights_only=True)) or onnx (needs weaknas[onnx])",
+    )
+    export.add_argument("--out", default=None, help="the file to write (default: in RUN_DIR)")
+    export.add_argument(
+        "--skeleton",
+        default="cifar",
+        choices=("cifar", "imagenet"),
+        help="darts: the paper's CIFAR network (C=36, 20 cells; default) or its ImageNet "
+        "mobile setting (C=48, 14 cells, 224 pixels)",
+    )
+    export.add_argument(
+        "--builder",
+        default=None,
+        metavar="MODULE:FUNCTION",
+        help="a function: the architecture's settings (a dict) -> torch.nn.Module; required "
+        "for a space of your own",
+    )
+    export.add_argument(
+        "--input-shape",
+        default=None,
+        metavar="C,H,W",
+        help="with --builder: one input's shape (default 3,32,32)",
+    )
+    export.add_argument(
+        "--width",
+        type=float,
+        default=None,
+        choices=(1.0, 1.2),
+        help="mobilenetv3 with --arch: the width multiplier (default: the run's, else 1.0)",
+    )
+    export.add_argument(
+        "--supernet",
+        default=None,
+        metavar="PATH",
+        help="mobilenetv3: slice the weights from this OFA supernet (default: the run's "
+        "supernet:PATH objective, if any)",
+    )
+
+
 def _add_strategy_options(parser: argparse.ArgumentParser) -> None:
     """One flag per strategy option (``weaknas.strategies.options``), in the order the
     strategies list them; its default None means unset (the strategy's, the preset's or
@@ -353,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--no-tsne", action="store_true", help="skip the t-SNE search-dynamics map (~1 min)"
     )
+
+    _add_export(commands)
 
     data = commands.add_parser("data", help="convert benchmark data files")
     conversions = data.add_subparsers(dest="conversion", required=True)

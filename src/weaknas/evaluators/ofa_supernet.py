@@ -276,20 +276,29 @@ class SupernetObjective:
             files, labels = [files[i] for i in rows], labels[rows]
         return files, labels
 
+    def network(self, config: dict | str, device: str = "cpu"):
+        """The sub-network ``config`` as this objective scores it: the supernet's sliced
+        weights, batch-norm statistics recalibrated on the seeded ``train`` subset (eval
+        mode, on ``device``)."""
+        from weaknas.spaces.mobilenetv3 import parse_config
+
+        state = self._state
+        if state is None:
+            state = self._state = load_supernet(self.checkpoint)
+        row = parse_config(config, resolutions=None)
+        network = build_subnet(state, row, self.width_mult).to(device)
+        files, _ = self._subset("train", self.calibration_images, 1)
+        self._recalibrate(network, files, int(row[-1]), device)
+        return network
+
     def __call__(self, config: dict) -> dict:
         from weaknas.spaces.mobilenetv3 import parse_config
 
         torch = _torch()
         started = time.perf_counter()
-        state = self._state
-        if state is None:
-            state = self._state = load_supernet(self.checkpoint)
-        row = parse_config(config, resolutions=None)
         device = resolve_device(self.device)
-        network = build_subnet(state, row, self.width_mult).to(device)
-        resolution = int(row[-1])
-        files, _ = self._subset("train", self.calibration_images, 1)
-        self._recalibrate(network, files, resolution, device)
+        resolution = int(parse_config(config, resolutions=None)[-1])
+        network = self.network(config, device)
         files, labels = self._subset("val", self.eval_images, 2)
         correct = 0
         network.eval()

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 
 def count_multiply_adds(model, resolution: int) -> int:
-    """Multiply-adds of one image through convolutions and linear layers, in eval mode
-    (``torch.utils.flop_counter`` FLOPs / 2: biases, BN, activations, pooling uncounted)."""
+    """Multiply-adds of one RGB image of ``resolution`` pixels square (see
+    ``multiply_adds``)."""
+    return multiply_adds(model, (3, resolution, resolution))
+
+
+def multiply_adds(model, input_shape: tuple[int, ...]) -> int:
+    """Multiply-adds of one input of ``input_shape`` (no batch dimension) through
+    convolutions and linear layers, in eval mode (``torch.utils.flop_counter`` FLOPs / 2:
+    biases, BN, activations, pooling uncounted)."""
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
@@ -13,7 +20,7 @@ def count_multiply_adds(model, resolution: int) -> int:
     model.eval()
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            model(torch.zeros(1, 3, resolution, resolution))
+            model(torch.zeros(1, *input_shape))
     finally:
         model.train(was_training)
     return counter.get_total_flops() // 2
