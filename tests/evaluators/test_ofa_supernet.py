@@ -196,3 +196,28 @@ def test_an_exported_supernet_subnetwork_scores_what_the_search_measured(
     about = __import__("json").loads(extra["weaknas.json"])
     assert "recalibrated" in about["weights"]
     assert 100.0 * (predicted == labels).mean() == pytest.approx(about["source"]["observed"])
+
+
+def test_a_supernet_search_fine_tunes_its_best_subnetwork(ofa_supernet, tmp_path, monkeypatch):
+    """``weaknas train RUN_DIR`` of a supernet search: the sub-network starts from the
+    supernet's sliced weights (a new head for the data's classes) and fine-tunes."""
+    from weaknas.cli import main
+
+    supernet = ofa_supernet(ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4])
+    torch.save({"state_dict": supernet.state_dict()}, tmp_path / "ofa.pth")
+    _image_folder(tmp_path / "imagenet")
+    monkeypatch.chdir(tmp_path)
+    args = ["search", "--space", "mobilenetv3", "--resolution", "128", "--pool", "40"]
+    args += ["--objective", "supernet:ofa.pth", "--data", "imagenet", "--eval-images", "6"]
+    args += ["--budget", "2", "--n-init", "1", "--batch-size", "1", "--quiet", "--out", "run"]
+    assert main(args) == 0
+    train = ["train", "run", "--data", "imagenet/train", "--epochs", "1", "--quiet"]
+    assert main(train) == 0
+    summary = __import__("json").loads((tmp_path / "run" / "train" / "summary.json").read_text())
+    assert summary["space"] == "mobilenetv3" and summary["epochs"] == 1
+    settings = __import__("json").loads((tmp_path / "run" / "train" / "train.json").read_text())
+    assert settings["recipe"]["learning_rate"] == 0.01  # fine-tuning, not from scratch
+    tuned = torch.load(tmp_path / "run" / "train" / "checkpoint.pt", weights_only=True)["model"]
+    start = supernet.state_dict()["first_conv.conv.weight"]  # the stem: never sliced
+    assert (tuned["first_conv.conv.weight"] - start).abs().max() < 0.05  # one small step
+    assert not torch.equal(tuned["first_conv.conv.weight"], start)

@@ -1,6 +1,6 @@
 """The ``weaknas`` command: ``search`` runs one search, ``study`` many seeds of it,
 ``report`` draws a study's figures, ``export`` writes the network of an architecture
-found, ``data`` converts benchmark files.
+found and ``train`` trains it, ``data`` converts benchmark files.
 
 Heavy modules (numpy, pandas, predictors) are imported inside the commands, after the
 arguments are parsed: --help and argument errors answer at once.
@@ -15,6 +15,7 @@ from weaknas.cli.export import export_command
 from weaknas.cli.parser import build_parser
 from weaknas.cli.search import search_command
 from weaknas.cli.study import report_command, study_command
+from weaknas.cli.train import train_command
 from weaknas.errors import DataFileError
 
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": report_command,
         "data": data_command,
         "export": export_command,
+        "train": train_command,
     }
     try:
         return commands[args.command](args)

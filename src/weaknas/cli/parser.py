@@ -134,6 +134,71 @@ def _add_export(commands) -> None:
     )
 
 
+def _add_train(commands) -> None:
+    train = commands.add_parser(
+        "train",
+        help="train the architecture found from scratch with its space's published recipe",
+        description="The final training of a search's K-th best architecture (RUN_DIR), or of "
+        "--arch TEXT in --space S, with its space's published recipe (NB201, NB101, DARTS; "
+        "MobileNetV3: fine-tuning, from the supernet's weights when the search used one). "
+        "A checkpoint every epoch: the same command continues a killed or interrupted run "
+        "to the same final weights. Writes metrics.csv, curves.png, summary.json (with the "
+        "test accuracy when the data has a test split) and the trained network as "
+        "TorchScript.",
+    )
+    train.add_argument("run", nargs="?", metavar="RUN_DIR", help="a folder of 'weaknas search'")
+    train.add_argument(
+        "--rank", type=_count(1), default=1, help="the K-th best observed architecture (default 1)"
+    )
+    train.add_argument("--arch", default=None, help="an architecture's text, without a run")
+    train.add_argument(
+        "--space", default=None, help="with --arch: nb201, nb101, darts or mobilenetv3"
+    )
+    train.add_argument(
+        "--data",
+        required=True,
+        help="digits, a CIFAR-10/100 binary folder, an .npz or an image folder (as "
+        "train:PATH); the CIFAR test file, or an .npz's x_test and y_test, gives the test "
+        "accuracy",
+    )
+    train.add_argument(
+        "--epochs",
+        type=_count(1),
+        default=None,
+        help="epochs (default: the recipe's: nb201 200, nb101 108, darts 600, mobilenetv3 25)",
+    )
+    train.add_argument(
+        "--width-scale",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="scale the network's channels (NB201's C, NB101's stem, DARTS's C) for a small "
+        "machine (default 1: the published network)",
+    )
+    train.add_argument("--batch-size", type=_count(1), default=None, help="default: the recipe's")
+    train.add_argument(
+        "--max-images",
+        type=_count(10),
+        default=None,
+        help="train on a stratified subset of this many images (default all)",
+    )
+    train.add_argument("--seed", type=int, default=0, help="initialisation and batches")
+    train.add_argument(
+        "--supernet",
+        default=None,
+        metavar="PATH",
+        help="mobilenetv3: fine-tune from this OFA supernet's weights (default: the run's)",
+    )
+    train.add_argument(
+        "--device",
+        type=_device,
+        default="auto",
+        help="auto (a GPU if PyTorch sees one), cpu, cuda or cuda:N",
+    )
+    train.add_argument("--out", default=None, help="the training's folder (default RUN_DIR/train)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+
 def _add_strategy_options(parser: argparse.ArgumentParser) -> None:
     """One flag per strategy option (``weaknas.strategies.options``), in the order the
     strategies list them; its default None means unset (the strategy's, the preset's or
@@ -427,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_export(commands)
+    _add_train(commands)
 
     data = commands.add_parser("data", help="convert benchmark data files")
     conversions = data.add_subparsers(dest="conversion", required=True)

@@ -117,12 +117,23 @@ class Cell(nn.Module):
         )
         self.multiplier = len(CONCAT)
 
-    def forward(self, s0, s1):
+    def forward(self, s0, s1, drop_prob: float = 0.0):
         states = [self.preprocess0(s0), self.preprocess1(s1)]
         for node in range(N_NODES):
             a, b = 2 * node, 2 * node + 1
-            states.append(self.ops[a](states[self.inputs[a]]) + self.ops[b](states[self.inputs[b]]))
+            states.append(self._path(a, states, drop_prob) + self._path(b, states, drop_prob))
         return torch.cat([states[i] for i in CONCAT], dim=1)
+
+    def _path(self, edge: int, states, drop_prob: float):
+        """One edge's output; in training, dropped whole per example with ``drop_prob``
+        (DARTS's drop path), an identity edge never."""
+        op = self.ops[edge]
+        out = op(states[self.inputs[edge]])
+        if drop_prob > 0 and self.training and not isinstance(op, nn.Identity):
+            keep = 1.0 - drop_prob
+            mask = torch.empty(out.shape[0], 1, 1, 1, device=out.device).bernoulli_(keep)
+            out = out / keep * mask
+        return out
 
 
 class AuxiliaryHead(nn.Module):
@@ -211,13 +222,14 @@ class DartsNetwork(nn.Module):
         )
         self.pool = nn.AvgPool2d(7) if imagenet else nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(c_prev, num_classes)
+        self.drop_path_prob = 0.0  # set per epoch by a training that uses drop path
 
     def forward(self, x):
         s0 = self.stem(x)
         s1 = self.stem1(s0) if self.stem1 is not None else s0
         auxiliary_logits = None
         for i, cell in enumerate(self.cells):
-            s0, s1 = s1, cell(s0, s1)
+            s0, s1 = s1, cell(s0, s1, self.drop_path_prob)
             if i == self.auxiliary_index and self.auxiliary is not None and self.training:
                 auxiliary_logits = self.auxiliary(s1)
         logits = self.classifier(self.pool(s1).flatten(1))

@@ -194,6 +194,33 @@ def check_images(x: np.ndarray, y: np.ndarray, what: str) -> None:
         raise ValueError(f"{what}: every pixel of every image is {x.flat[0]:g}; nothing to learn")
 
 
+def load_test_images(spec: str) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The data's own test split, if it has one: the CIFAR binary releases' test file
+    (``test_batch.bin``, ``test.bin``) or an ``.npz``'s arrays ``x_test`` and ``y_test``;
+    None for digits and image folders (their validation split is all there is)."""
+    path = Path(spec)
+    if spec == "digits" or not path.exists():
+        return None
+    if path.is_file() and path.suffix == ".npz":
+        with np.load(path, allow_pickle=False) as arrays:
+            if "x_test" not in arrays or "y_test" not in arrays:
+                return None
+            x, y = arrays["x_test"], arrays["y_test"]
+        if x.ndim == 3:
+            x = x[:, None]
+        elif x.ndim == 4 and x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3):
+            x = x.transpose(0, 3, 1, 2)
+        x = x.astype(np.float32) / 255.0 if np.issubdtype(x.dtype, np.integer) else x
+        return x.astype(np.float32), y.astype(np.int64), f"{path} (x_test, y_test)"
+    if (path / "test_batch.bin").is_file():
+        images = _cifar_binary([path / "test_batch.bin"], label_bytes=1, label_at=0)
+        return (*images, f"{path / 'test_batch.bin'}")
+    if (path / "test.bin").is_file():
+        images = _cifar_binary([path / "test.bin"], label_bytes=2, label_at=1)
+        return (*images, f"{path / 'test.bin'}")
+    return None
+
+
 def load_split(
     spec: str, seed: int = 0, image_size: int = 32, max_images: int | None = None
 ) -> Split:

@@ -110,11 +110,17 @@ class NB101Cell(nn.Module):
 class NB101Network(nn.Module):
     """NAS-Bench-101's CIFAR network for ``cell`` (a pruned cell, as the benchmark's)."""
 
-    def __init__(self, cell: Cell, num_classes: int = 10, in_channels: int = 3) -> None:
+    def __init__(
+        self,
+        cell: Cell,
+        num_classes: int = 10,
+        in_channels: int = 3,
+        stem_channels: int = STEM_CHANNELS,
+    ) -> None:
         super().__init__()
-        self.stem = ConvBnRelu(3, in_channels, STEM_CHANNELS)
+        self.stem = ConvBnRelu(3, in_channels, stem_channels)
         layers: list[nn.Module] = []
-        channels = width = STEM_CHANNELS
+        channels = width = stem_channels
         for stack in range(STACKS):
             if stack:
                 layers.append(nn.MaxPool2d(2, stride=2))
@@ -130,8 +136,12 @@ class NB101Network(nn.Module):
         return self.classifier(features.mean(dim=(2, 3)))
 
 
-def build_network(cell: Cell, num_classes: int = 10, in_channels: int = 3) -> NB101Network:
-    return NB101Network(cell, num_classes, in_channels)
+def build_network(
+    cell: Cell, num_classes: int = 10, in_channels: int = 3, stem_channels: int = STEM_CHANNELS
+) -> NB101Network:
+    """The benchmark's network (``stem_channels`` 128); fewer stem channels scale every
+    stack's width down with it (for small machines)."""
+    return NB101Network(cell, num_classes, in_channels, stem_channels)
 
 
 def count_parameters(model: nn.Module) -> int:
