@@ -280,3 +280,30 @@ def test_a_cli_json_from_before_strategy_options_resumes_with_its_preset(tmp_pat
     resumed_settings(args)
     config = search_config(args, benchmark=None, space="mobilenetv3")
     assert (config.top_m, config.n_init, config.local, config.pool_grow) == ("1000", 100, 0.0, 0)
+
+
+def test_a_long_search_forecasts_its_cost_after_the_first_batch(tmp_path, monkeypatch, capsys):
+    from weaknas.cli.objective_search import Forecast, duration
+
+    assert [duration(s) for s in (41, 720, 20_520, 400_000)] == [
+        "41 s", "12 min", "5.7 h", "4.6 days",
+    ]  # fmt: skip
+    forecast = Forecast(1000, 2)
+    for seconds in (40, 41, 45):
+        forecast.add(seconds)
+    line = forecast.first_batch_line()
+    assert line.startswith("1000 evaluations x 41 s / 2 worker(s) = 5.7 h")
+    assert forecast.first_batch_line() is None  # said once
+    assert forecast.left(done=3) == 997 * 41 / 2
+
+    monkeypatch.setattr(Forecast, "LONG", 0.0)  # this small search counts as long
+    monkeypatch.chdir(tmp_path)
+    from weaknas.testing.objectives import toy_space
+
+    (tmp_path / "toy.json").write_text(json.dumps(toy_space().choices()))
+    args = ["search", "--space", "toy.json", "--objective", "weaknas.testing.objectives:quadratic"]
+    assert main([*args, "--budget", "14"]) == 0
+    out, err = capsys.readouterr()
+    assert err.count("weaknas: forecast: 14 evaluations x") == 1
+    lines = [line for line in out.splitlines() if line.startswith("[")]
+    assert len(lines) == 14 and all(line.endswith("left") for line in lines)

@@ -57,3 +57,34 @@ def test_training_on_ray_gives_the_in_process_values(ray_executor):
     inline = search(objective, space, **options)
     columns = ["index", "value", "status"]
     assert on_ray.evaluations[columns].equals(inline.evaluations[columns])
+
+
+RAY_WITH_TWO_GPUS = """
+import json, ray, weaknas
+from weaknas.testing.objectives import record_ray_gpu, toy_space
+ray.init(num_cpus=4, num_gpus=2, include_dashboard=False, log_to_driver=False)
+result = weaknas.search(
+    record_ray_gpu, toy_space(), budget=12, executor="ray", workers=4, gpus_per_evaluation=1
+)
+print(json.dumps(result.evaluations[["ray_gpu_ids", "gpu"]].to_dict("records")))
+"""
+
+
+def test_ray_gives_each_evaluation_the_gpus_it_asks_for(tmp_path):
+    """A local Ray cluster declaring 2 GPUs (none need be there): with one GPU per
+    evaluation, every evaluation is assigned one GPU id by Ray, and CUDA would see it."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", RAY_WITH_TWO_GPUS],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(rows) == 12
+    assert all(r["ray_gpu_ids"] in ("0", "1") and r["gpu"] == r["ray_gpu_ids"] for r in rows)

@@ -38,7 +38,15 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         raise ValueError("--epochs is for --objective train:DATASET")
     if args.address and args.executor != "ray":
         raise ValueError("--address is the Ray cluster's: use it with --executor ray")
-    executor = args.executor or ("process" if args.workers > 1 or args.timeout else "inline")
+    placed = args.gpus is not None or args.gpus_per_evaluation is not None
+    if args.gpus is not None and "workers" in given:
+        raise ValueError(
+            f"--gpus runs --workers-per-gpu workers on each GPU: drop --workers ({args.workers})"
+        )
+    if args.workers_per_gpu is not None and args.gpus is None:
+        raise ValueError("--workers-per-gpu places process workers on --gpus: give --gpus")
+    default = "process" if args.workers > 1 or args.timeout or args.gpus else "inline"
+    executor = args.executor or default
     if executor == "inline" and args.workers > 1:
         raise ValueError(
             f"--workers {args.workers} with --executor inline: inline evaluates one at a "
@@ -104,16 +112,93 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     }
     if training:  # recorded in run.json and summary.json (left out when empty, as before)
         settings["objective"]["training"] = training
-    if executor != "ray":
+    if executor != "ray" and not placed:
         return _run(args, config, space, objective, executor, settings, notes)
     # connect before the folder is made: a bad address leaves nothing behind
     from weaknas.resolve.executors import make_executor
 
-    pool = make_executor("ray", args.workers, args.timeout, args.address)
+    pool = make_executor(
+        executor,
+        args.workers,
+        args.timeout,
+        args.address,
+        gpus=args.gpus,
+        workers_per_gpu=args.workers_per_gpu or 1,
+        gpus_per_evaluation=args.gpus_per_evaluation,
+    )
+    args.workers = getattr(pool, "max_workers", args.workers)
+    _note_unseen_gpus(args.gpus)
     try:
         return _run(args, config, space, objective, pool, settings, notes)
     finally:
         pool.shutdown()
+
+
+class Forecast:
+    """What the rest of a search will take at this worker count, from the evaluations'
+    own seconds so far (their median): once, after the first batch, for a search projected
+    to take over a minute; then with every result."""
+
+    LONG = 60.0  # seconds: a shorter search gets no forecast line
+
+    def __init__(self, budget: int, workers: int) -> None:
+        self.budget, self.workers = budget, max(1, workers)
+        self.seconds: list[float] = []
+        self._said = False
+
+    def add(self, seconds: float) -> None:
+        self.seconds.append(float(seconds))
+
+    def _median(self) -> float:
+        return float(sorted(self.seconds)[len(self.seconds) // 2])
+
+    def left(self, done: int) -> float | None:
+        if not self.seconds:
+            return None
+        return max(0, self.budget - done) * self._median() / self.workers
+
+    def first_batch_line(self) -> str | None:
+        """The forecast, once evaluations are in (None before, and after saying it)."""
+        if self._said or not self.seconds:
+            return None
+        self._said = True
+        total = self.budget * self._median() / self.workers
+        if total < self.LONG:
+            return None
+        return (
+            f"{self.budget} evaluations x {self._median():.3g} s / {self.workers} worker(s) "
+            f"= {duration(total)} (the median evaluation so far)"
+        )
+
+
+def duration(seconds: float) -> str:
+    """``41 s``, ``12 min``, ``5.7 h``, ``3.2 days``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172_800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86_400:.1f} days"
+
+
+def _note_unseen_gpus(gpus: str | None) -> None:
+    """``--gpus 0,1`` where PyTorch sees fewer GPUs: the workers are pinned all the same
+    (a GPU PyTorch does not see leaves its workers on the CPU): say so."""
+    if gpus is None or gpus == "all":
+        return
+    try:
+        import torch
+    except ImportError:
+        return
+    seen = torch.cuda.device_count()
+    named = [int(g) for g in gpus.split(",")]
+    if max(named) >= seen:
+        print(
+            f"weaknas: note: PyTorch sees {seen} GPU(s) here; --gpus {gpus} pins workers to "
+            "CUDA_VISIBLE_DEVICES all the same (a worker whose GPU is not there sees none)",
+            file=sys.stderr,
+        )
 
 
 def _run(args, config, space, objective, executor, settings: dict, notes: list[str]) -> int:
@@ -123,14 +208,20 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
     out = args.run_folder = search_folder(args)
     quiet = args.quiet
     done = [_results_logged(out, args.retry_failed) if args.resume else 0]  # count continues
+    forecast = Forecast(config.budget, args.workers)
 
     def report(trial, outcome) -> None:
         done[0] += 1
+        seconds = outcome.info.get("seconds", outcome.seconds)  # its own: not time queued
+        forecast.add(seconds)
         if quiet:
             return
         result = f"value {outcome.value:9.4g}" if outcome.ok else f"FAILED {outcome.error}"
-        seconds = outcome.info.get("seconds", outcome.seconds)  # its own: not time queued
-        print(f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}")
+        left = forecast.left(done[0])
+        left_text = f"  ~{duration(left)} left" if left is not None else ""
+        print(
+            f"[{done[0]:>3}] {result}  {seconds:5.1f} s  {space.to_string(trial.index)}{left_text}"
+        )
 
     try:
         result = search(
@@ -147,7 +238,7 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
             retry_failed=args.retry_failed,
             on_result=report,
             settings=settings,
-            observer=_noting(notes),
+            observer=_noting(notes, forecast, quiet),
         )
     except SearchStopped as stopped:
         print(
@@ -197,11 +288,20 @@ def _untrained_resolution(space) -> list[str]:
     ]
 
 
-def _noting(notes: list[str]):
-    """An observer that puts ``notes`` in the run's summary."""
+def _noting(notes: list[str], forecast: Forecast | None = None, quiet: bool = True):
+    """An observer that puts ``notes`` in the run's summary and, once the first batch is
+    in (the strategy asks for the second), prints the ``forecast``."""
     from weaknas.runner.observers import Observer
 
-    observer = Observer()
+    class CommandObserver(Observer):
+        def on_ask(self, strategy, iteration: int) -> None:
+            if forecast is None or quiet or iteration < 2:
+                return
+            line = forecast.first_batch_line()
+            if line:
+                print(f"weaknas: forecast: {line}", file=sys.stderr)
+
+    observer = CommandObserver()
     observer.notes = tuple(notes)
     return observer
 

@@ -75,6 +75,9 @@ OBJECTIVE_FLAGS = (
     "image_size",
     "train_images",
     "device",
+    "gpus",
+    "workers_per_gpu",
+    "gpus_per_evaluation",
 )
 
 

@@ -436,6 +436,28 @@ def build_parser() -> argparse.ArgumentParser:
     own.add_argument(
         "--address", default=None, help="with --executor ray: the cluster's address (auto)"
     )
+    own.add_argument(
+        "--gpus",
+        default=None,
+        metavar="IDS",
+        help="process workers on these GPUs (0,1,2,3 or all): --workers-per-gpu on each, "
+        "each worker pinned to its GPU by CUDA_VISIBLE_DEVICES",
+    )
+    own.add_argument(
+        "--workers-per-gpu",
+        type=_count(1),
+        default=None,
+        metavar="K",
+        help="with --gpus: evaluations at once on each GPU (default 1; more for small networks)",
+    )
+    own.add_argument(
+        "--gpus-per-evaluation",
+        type=float,
+        default=None,
+        metavar="F",
+        help="with --executor ray: GPUs Ray gives each evaluation (fractions share one); "
+        "Ray places evaluations on its GPU nodes",
+    )
 
     study = commands.add_parser(
         "study",

@@ -85,6 +85,8 @@ class RayExecutor(SlotExecutor):
 
     Starts a local Ray with ``max_workers`` CPUs unless Ray is already initialised or an
     ``address`` is given (``"auto"``: the cluster this machine belongs to).
+    ``num_gpus_per_task`` asks Ray for that many GPUs per evaluation (fractions share
+    one): Ray places evaluations on its GPU nodes and pins each to its GPUs.
     """
 
     enforces_timeout = True
@@ -95,6 +97,7 @@ class RayExecutor(SlotExecutor):
         timeout: float | None = None,
         address: str | None = None,
         num_cpus_per_task: float = 1,
+        num_gpus_per_task: float = 0,
     ) -> None:
         ray = _ray()
         self.timeout = timeout
@@ -103,9 +106,14 @@ class RayExecutor(SlotExecutor):
             _connect(ray, address, max_workers)
             self._started_ray = True
         super().__init__(max_workers or max(1, int(ray.cluster_resources().get("CPU", 1))))
-        self._task = ray.remote(num_cpus=num_cpus_per_task, max_retries=0, num_returns="streaming")(
-            _call
-        )
+        if num_gpus_per_task < 0:
+            raise ValueError(f"GPUs per evaluation must be >= 0, got {num_gpus_per_task}")
+        self._task = ray.remote(
+            num_cpus=num_cpus_per_task,
+            num_gpus=num_gpus_per_task,  # Ray sets each task's CUDA_VISIBLE_DEVICES
+            max_retries=0,
+            num_returns="streaming",
+        )(_call)
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:
         ray = _ray()

@@ -3,7 +3,7 @@ too, which the runner does not know of)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
@@ -24,19 +24,35 @@ def search(
     workers: int = 1,
     timeout: float | None = None,
     address: str | None = None,
+    gpus: str | Sequence[str] | None = None,
+    workers_per_gpu: int = 1,
+    gpus_per_evaluation: float | None = None,
     **options: Any,
 ) -> SearchResult:
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures of ``space`` chosen
     by ``strategy``; ``weaknas.runner.engine.search`` documents every option. ``executor``
     may also be ``"ray"``: local Ray, or the cluster at ``address`` (``"auto"``: the one
-    this machine belongs to; ``pip install 'weaknas[ray]'``).
+    this machine belongs to; ``pip install 'weaknas[ray]'``). ``gpus`` (ids like ``"0,1"``,
+    or ``"all"``) with ``executor="process"`` runs ``workers_per_gpu`` evaluations at once
+    on each GPU, each process pinned to its GPU; ``gpus_per_evaluation`` asks Ray for that
+    many GPUs per evaluation.
     """
-    if executor != "ray":
+    placed = gpus is not None or gpus_per_evaluation is not None
+    if placed and not isinstance(executor, str):
+        raise ValueError(
+            "gpus and gpus_per_evaluation build the executor: give executor='process' or "
+            "'ray', not an executor"
+        )
+    pool: str | Executor
+    if isinstance(executor, str) and (executor == "ray" or placed):
+        pool = make_executor(
+            executor, workers, timeout, address, gpus, workers_per_gpu, gpus_per_evaluation
+        )
+        workers = getattr(pool, "max_workers", workers)
+    else:
         if address is not None:
             raise ValueError(f"an address is for the ray executor, not {executor!r}")
         pool = executor
-    else:
-        pool = make_executor("ray", workers, timeout, address)
     try:
         return engine_search(
             objective,

@@ -8,13 +8,16 @@ evaluation.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from multiprocessing.reduction import ForkingPickler
 
@@ -203,13 +206,41 @@ class ProcessPerCallExecutor(SlotExecutor):
 
     ``start_method`` defaults to ``spawn`` (safe with threads; the objective must be
     importable, e.g. defined at module level in a script guarded by ``__main__``).
+
+    ``gpus`` (GPU ids, e.g. ``["0", "1"]``) places the calls on GPUs: ``workers_per_gpu``
+    calls at once on each (``max_workers`` is then their product), each process started
+    with ``CUDA_VISIBLE_DEVICES`` set to its GPU, so CUDA sees that one only (as
+    ``cuda:0``) from its first call. A GPU that fails a call (out of memory, lost) fails
+    that evaluation only.
     """
 
     enforces_timeout = True
 
     def __init__(
-        self, max_workers: int | None = None, timeout: float | None = None, start_method="spawn"
+        self,
+        max_workers: int | None = None,
+        timeout: float | None = None,
+        start_method="spawn",
+        gpus: Sequence[str] | None = None,
+        workers_per_gpu: int = 1,
     ) -> None:
+        self.gpus = check_gpus(gpus) if gpus is not None else None
+        self._seats: queue.Queue[str] | None = None
+        if self.gpus is not None:
+            if isinstance(workers_per_gpu, bool) or not isinstance(workers_per_gpu, int):
+                raise ValueError(f"workers_per_gpu must be a whole number, got {workers_per_gpu!r}")
+            if workers_per_gpu < 1:
+                raise ValueError(f"workers_per_gpu must be >= 1, got {workers_per_gpu}")
+            seats = [gpu for _ in range(workers_per_gpu) for gpu in self.gpus]
+            if max_workers is not None and max_workers != len(seats):
+                raise ValueError(
+                    f"{max_workers} workers on {len(self.gpus)} GPU(s) x {workers_per_gpu} per "
+                    "GPU: give the GPUs and workers per GPU, not a worker count"
+                )
+            max_workers = len(seats)
+            self._seats = queue.Queue()
+            for gpu in seats:
+                self._seats.put(gpu)
         super().__init__(max_workers or os.cpu_count() or 1)
         self.timeout = timeout
         self._context = multiprocessing.get_context(start_method)
@@ -231,6 +262,16 @@ class ProcessPerCallExecutor(SlotExecutor):
         super().shutdown(wait, cancel_futures=cancel_futures)
 
     def _execute(self, future: Future, fn, args, kwargs) -> None:
+        if self._seats is None:
+            self._execute_on(None, future, fn, args, kwargs)
+            return
+        gpu = self._seats.get()  # never waits long: the slots are as many as the seats
+        try:
+            self._execute_on(gpu, future, fn, args, kwargs)
+        finally:
+            self._seats.put(gpu)
+
+    def _execute_on(self, gpu: str | None, future: Future, fn, args, kwargs) -> None:
         try:
             call = bytes(ForkingPickler.dumps((fn, args, kwargs)))
         except Exception as exc:  # noqa: BLE001 - e.g. a lambda: it cannot be sent
@@ -245,7 +286,8 @@ class ProcessPerCallExecutor(SlotExecutor):
                 future.set_exception(WorkerStartError("the executor was shut down"))
                 return
             try:
-                process.start()
+                with _visible_gpu(gpu):  # inherited by the process, before CUDA can start
+                    process.start()
             except Exception as exc:  # noqa: BLE001
                 future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
                 return
@@ -293,6 +335,35 @@ class ProcessPerCallExecutor(SlotExecutor):
             future.set_result(payload)
         else:
             future.set_exception(ObjectiveError(payload))
+
+
+def check_gpus(gpus: Sequence[str] | str) -> list[str]:
+    """GPU ids as ``CUDA_VISIBLE_DEVICES`` takes them: ``"0,1"`` or ``["0", "1"]``, whole
+    numbers >= 0, each once (``ValueError`` naming the bad one)."""
+    ids = [g.strip() for g in gpus.split(",")] if isinstance(gpus, str) else [str(g) for g in gpus]
+    if not ids or not all(g.isdigit() for g in ids):
+        raise ValueError(f"GPUs {gpus!r}: expected ids like 0,1,2 (whole numbers >= 0)")
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"GPUs {gpus!r}: an id listed twice")
+    return ids
+
+
+@contextlib.contextmanager
+def _visible_gpu(gpu: str | None):
+    """``CUDA_VISIBLE_DEVICES=gpu`` for what starts inside (processes are started one at
+    a time, under the executor's lock); the value before is restored."""
+    if gpu is None:
+        yield
+        return
+    before = os.environ.get("CUDA_VISIBLE_DEVICES")
+    os.environ["CUDA_VISIBLE_DEVICES"] = gpu
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["CUDA_VISIBLE_DEVICES"]
+        else:
+            os.environ["CUDA_VISIBLE_DEVICES"] = before
 
 
 # The executors the engine builds by name; "ray" (weaknas.integrations.ray) is an

@@ -61,3 +61,26 @@ def hang_and_record_pid(config: dict) -> float:
         handle.write("started")
     time.sleep(600)
     return 0.0
+
+
+def record_gpu(config: dict) -> dict:
+    """``quadratic``, with the GPU this worker was pinned to and when it ran."""
+    started = time.time()
+    time.sleep(float(os.environ.get("WEAKNAS_TEST_SLEEP", "0.3")))
+    return {
+        "value": quadratic(config),
+        "gpu": os.environ.get("CUDA_VISIBLE_DEVICES", "none"),
+        "started": started,
+        "ended": time.time(),
+    }
+
+
+def record_ray_gpu(config: dict) -> dict:
+    """``quadratic``, with the GPU ids Ray gave this evaluation and what CUDA would see."""
+    import ray
+
+    return {
+        "value": quadratic(config),
+        "ray_gpu_ids": ",".join(str(g) for g in ray.get_gpu_ids()),
+        "gpu": os.environ.get("CUDA_VISIBLE_DEVICES", "none"),
+    }
