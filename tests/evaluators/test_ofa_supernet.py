@@ -221,3 +221,40 @@ def test_a_supernet_search_fine_tunes_its_best_subnetwork(ofa_supernet, tmp_path
     start = supernet.state_dict()["first_conv.conv.weight"]  # the stem: never sliced
     assert (tuned["first_conv.conv.weight"] - start).abs().max() < 0.05  # one small step
     assert not torch.equal(tuned["first_conv.conv.weight"], start)
+
+
+def test_recalibration_and_accuracy_equal_the_ofa_packages_own(ofa_supernet, tmp_path):
+    """OFA's ``set_running_statistics`` (batch-size-weighted, biased variance) on the same
+    calibration batches gives the same statistics, and the same accuracy on val."""
+    from weaknas.evaluators.ofa_supernet import image_folder, load_images
+
+    set_running_statistics = import_without_torchvision(
+        "ofa.imagenet_classification.elastic_nn.utils"
+    ).set_running_statistics
+    supernet = _randomised(
+        ofa_supernet(ks_list=[3, 5, 7], expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4]), 7
+    )
+    torch.save({"state_dict": supernet.state_dict()}, tmp_path / "ofa.pth")
+    _image_folder(tmp_path / "imagenet", n_classes=3, per_class=7)  # batches of 4: 4+4+4+4+4+1
+    objective = SupernetObjective(
+        tmp_path / "ofa.pth", tmp_path / "imagenet", calibration_images=21, batch_size=4
+    )
+    config = MobileNetV3Space(pool_size=1, seed=2, resolutions=128).config(0)
+    ours = objective.network(config)
+    supernet.set_active_subnet(ks=config["ks"], e=config["e"], d=config["d"])
+    theirs = supernet.get_active_subnet(preserve_weight=True)
+    files, _ = image_folder(tmp_path / "imagenet" / "train")
+    batches = [(load_images(files[i : i + 4], 128), None) for i in range(0, len(files), 4)]
+    set_running_statistics(theirs, batches)
+    theirs.eval()
+    mine = {k: v for k, v in ours.state_dict().items() if "running_" in k}
+    other = {k: v for k, v in theirs.state_dict().items() if "running_" in k}
+    assert len(mine) == len(other) > 10
+    for (name, value), expected in zip(mine.items(), other.values(), strict=True):
+        torch.testing.assert_close(value, expected, rtol=1e-4, atol=1e-5, msg=name)
+    val, labels = image_folder(tmp_path / "imagenet" / "val")
+    with torch.no_grad():
+        images = load_images(val, 128)
+        assert torch.equal(ours(images).argmax(1), theirs(images).argmax(1))
+    score = objective(config)["value"]
+    assert score == pytest.approx(100 * float((theirs(images).argmax(1).numpy() == labels).mean()))

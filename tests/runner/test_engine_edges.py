@@ -124,18 +124,21 @@ import weaknas
 from weaknas.testing.objectives import hang_and_record_pid
 if __name__ == "__main__":
     space = weaknas.CategoricalSpace({"a": list(range(10))})
-    weaknas.search(hang_and_record_pid, space, budget=4, executor="process", workers=2, n_init=4)
+    weaknas.search(
+        hang_and_record_pid, space, budget=4, executor="process", workers=2, n_init=4, REUSE
+    )
 """
 
 
-def test_worker_processes_never_outlive_a_killed_search(tmp_path, ended_within):
+@pytest.mark.parametrize("reuse", [False, True], ids=["per-call", "reused"])
+def test_worker_processes_never_outlive_a_killed_search(tmp_path, ended_within, reuse):
     import os
     import signal
     import time
 
     pids = tmp_path / "pids"
     pids.mkdir()
-    (tmp_path / "killed.py").write_text(KILLED_PARENT)
+    (tmp_path / "killed.py").write_text(KILLED_PARENT.replace("REUSE", f"reuse_workers={reuse}"))
     env = {**os.environ, "WEAKNAS_TEST_PIDS": str(pids)}
     parent = subprocess.Popen([sys.executable, "killed.py"], cwd=tmp_path, env=env)
     deadline = time.time() + 60

@@ -33,6 +33,7 @@ def export_command(args: argparse.Namespace) -> int:
         width_mult=args.width or source.get("width") or 1.0,
         supernet=supernet,
         calibration=source.get("data") if supernet and not args.supernet else None,
+        calibration_images=source.get("calib_images"),
         builder=args.builder,
         input_shape=_shape(args.input_shape),
     )
@@ -84,6 +85,7 @@ def run_source(run: Path, rank: int) -> dict[str, Any]:
         "width": settings.get("width"),
         "supernet": target if kind == "supernet" else None,
         "data": settings.get("data") if kind == "supernet" else None,
+        "calib_images": settings.get("calib_images") if kind == "supernet" else None,
         "seed": settings.get("seed"),
         "strategy": settings.get("strategy"),
     }

@@ -47,6 +47,11 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         raise ValueError("--workers-per-gpu places process workers on --gpus: give --gpus")
     default = "process" if args.workers > 1 or args.timeout or args.gpus else "inline"
     executor = args.executor or default
+    if args.reuse_workers and executor != "process":
+        raise ValueError("--reuse-workers is for worker processes: --executor process")
+    # a supernet worker keeps its checkpoint and decoded calibration images between calls
+    reuse = args.reuse_workers or (executor == "process" and args.objective.startswith("supernet:"))
+    placed = placed or reuse
     if executor == "inline" and args.workers > 1:
         raise ValueError(
             f"--workers {args.workers} with --executor inline: inline evaluates one at a "
@@ -101,6 +106,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         args.seed,
         data=args.data,
         eval_images=args.eval_images,
+        calib_images=args.calib_images,
         training=training,
         device=args.device,
     )
@@ -125,6 +131,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         gpus=args.gpus,
         workers_per_gpu=args.workers_per_gpu or 1,
         gpus_per_evaluation=args.gpus_per_evaluation,
+        reuse_workers=reuse,
     )
     args.workers = getattr(pool, "max_workers", args.workers)
     _note_unseen_gpus(args.gpus)

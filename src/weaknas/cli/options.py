@@ -71,12 +71,14 @@ OBJECTIVE_FLAGS = (
     "width",
     "resolution",
     "eval_images",
+    "calib_images",
     "augment",
     "image_size",
     "train_images",
     "device",
     "gpus",
     "workers_per_gpu",
+    "reuse_workers",
     "gpus_per_evaluation",
 )
 

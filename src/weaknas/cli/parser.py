@@ -389,7 +389,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count(1),
         default=None,
         help="supernet:PATH: score each sub-network on this many seeded images of "
-        "--data's val/ (default: all)",
+        "--data's val/ (default: all, as OFA's evaluation)",
+    )
+    own.add_argument(
+        "--calib-images",
+        type=_count(1),
+        default=None,
+        help="supernet:PATH: recalibrate each sub-network's batch norm on this many seeded "
+        "images of --data's train/ (default 2000, OFA's notebook's sub-train set)",
     )
     own.add_argument(
         "--train", choices=("digits",), default=None, help="short for --objective train:digits"
@@ -449,6 +456,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="K",
         help="with --gpus: evaluations at once on each GPU (default 1; more for small networks)",
+    )
+    own.add_argument(
+        "--reuse-workers",
+        action="store_true",
+        help="with --executor process: worker processes that stay up between evaluations, "
+        "so what the objective loads it loads once per worker (the default for supernet:)",
     )
     own.add_argument(
         "--gpus-per-evaluation",

@@ -218,15 +218,99 @@ def image_folder(root: Path) -> tuple[list[Path], np.ndarray]:
 
 def load_images(files: list[Path], resolution: int):
     """OFA's evaluation transform: resize, centre crop, normalise; (n, 3, r, r) floats."""
+    return normalise(decode_crops(files, resolution))
+
+
+DECODE_THREADS = 4  # Pillow decodes and resizes without the GIL
+
+
+def decode_crops(files: list[Path], resolution: int) -> np.ndarray:
+    """The images resized to ``resolution / 0.875`` and centre-cropped, as bytes
+    (n, 3, r, r), decoded in threads (a daemonic worker process may start no processes,
+    so not a ``DataLoader``'s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from weaknas.training.datasets import read_centre_crop
 
-    torch = _torch()
     side = int(math.ceil(resolution / 0.875))
+    crops = np.empty((len(files), 3, resolution, resolution), dtype=np.uint8)
+
+    def decode(i: int) -> None:
+        pixels = read_centre_crop(files[i], resolution, side, "supernet data")
+        crops[i] = np.rint(pixels * 255.0)  # read_centre_crop's values are bytes / 255
+
+    with ThreadPoolExecutor(min(DECODE_THREADS, max(1, len(files)))) as pool:
+        list(pool.map(decode, range(len(files))))
+    return crops
+
+
+def normalise(crops: np.ndarray):
+    """Bytes (n, 3, r, r) -> ImageNet-normalised float tensor."""
+    torch = _torch()
     mean, std = np.array(MEAN)[:, None, None], np.array(STD)[:, None, None]
-    batch = np.empty((len(files), 3, resolution, resolution), dtype=np.float32)
-    for i, path in enumerate(files):
-        batch[i] = (read_centre_crop(path, resolution, side, "supernet data") - mean) / std
-    return torch.from_numpy(batch)
+    return torch.from_numpy(((crops.astype(np.float32) / 255.0 - mean) / std).astype(np.float32))
+
+
+# Per process: a worker that evaluates many sub-networks loads the supernet once and
+# decodes the calibration images once per resolution.
+_SUPERNETS: dict[tuple, dict] = {}
+_CROPS: dict[tuple, np.ndarray] = {}
+MAX_CACHED_RESOLUTIONS = 2  # calibration crops kept (2,000 at 224 px: 300 MB each)
+
+
+def cached_supernet(path: str | Path) -> dict:
+    """``load_supernet``, once per process (per file and its modification time)."""
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _SUPERNETS:
+        _SUPERNETS.clear()
+        _SUPERNETS[key] = load_supernet(path)
+    return _SUPERNETS[key]
+
+
+def cached_crops(files: list[Path], resolution: int) -> np.ndarray:
+    """``decode_crops``, once per process for the same files and resolution."""
+    key = (tuple(str(f) for f in files), resolution)
+    if key not in _CROPS:
+        while len(_CROPS) >= MAX_CACHED_RESOLUTIONS:
+            _CROPS.pop(next(iter(_CROPS)))
+        _CROPS[key] = decode_crops(files, resolution)
+    return _CROPS[key]
+
+
+def recalibrate(network, batches, device: str = "cpu") -> None:
+    """Set every batch norm's running statistics as OFA's ``set_running_statistics`` does:
+    each batch normalised by its own statistics, the running mean and (biased) variance
+    the batch-size-weighted average of the batches'. PyTorch's own cumulative average
+    would weigh batches equally and keep the unbiased variance."""
+    torch = _torch()
+    norms = [m for m in network.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    sums = {id(m): [0.0, 0.0, 0] for m in norms}  # weighted mean, weighted var, count
+
+    def record(module, inputs):
+        x = inputs[0]
+        mean = x.mean(dim=(0, 2, 3))
+        var = ((x - mean[None, :, None, None]) ** 2).mean(dim=(0, 2, 3))
+        entry = sums[id(module)]
+        entry[0] = entry[0] + mean * len(x)
+        entry[1] = entry[1] + var * len(x)
+        entry[2] += len(x)
+
+    hooks = [m.register_forward_pre_hook(record) for m in norms]
+    network.train()  # normalise each batch by its own statistics, as OFA's forward does
+    try:
+        with torch.no_grad():
+            for images in batches:
+                network(images.to(device))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    for module in norms:
+        weighted_mean, weighted_var, count = sums[id(module)]
+        if count:
+            module.running_mean.copy_(weighted_mean / count)
+            module.running_var.copy_(weighted_var / count)
+    network.eval()
 
 
 class SupernetObjective:
@@ -284,7 +368,7 @@ class SupernetObjective:
 
         state = self._state
         if state is None:
-            state = self._state = load_supernet(self.checkpoint)
+            state = self._state = cached_supernet(self.checkpoint)
         row = parse_config(config, resolutions=None)
         network = build_subnet(state, row, self.width_mult).to(device)
         files, _ = self._subset("train", self.calibration_images, 1)
@@ -316,14 +400,11 @@ class SupernetObjective:
         }
 
     def _recalibrate(self, network, files: list[Path], resolution: int, device: str) -> None:
-        """Batch-norm running statistics = the average of the batches' statistics."""
-        torch = _torch()
-        for module in network.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.reset_running_stats()
-                module.momentum = None  # cumulative average over the batches
-        network.train()
-        with torch.no_grad():
-            for start in range(0, len(files), self.batch_size):
-                network(load_images(files[start : start + self.batch_size], resolution).to(device))
-        network.eval()
+        """Batch-norm statistics as OFA's ``set_running_statistics`` sets them, on the
+        calibration images decoded once per process and resolution (kept as bytes)."""
+        pixels = cached_crops(files, resolution)
+        batches = (
+            normalise(pixels[start : start + self.batch_size])
+            for start in range(0, len(files), self.batch_size)
+        )
+        recalibrate(network, batches, device)

@@ -68,6 +68,7 @@ def build_network(
     width_mult: float = 1.0,
     supernet: str | None = None,
     calibration: str | None = None,
+    calibration_images: int | None = None,
     builder: str | None = None,
     input_shape: tuple[int, ...] | None = None,
     seed: int = 0,
@@ -119,10 +120,12 @@ def build_network(
         model = imagenet_network(row, num_classes=num_classes or 1000)
         details = {"classes": num_classes or 1000, "skeleton": "DARTS ImageNet C=48, 14 cells"}
         return Network(model.eval(), (3, 224, 224), family, arch, details)
-    return _mobilenetv3(arch, width_mult, supernet, calibration, num_classes)
+    return _mobilenetv3(arch, width_mult, supernet, calibration, calibration_images, num_classes)
 
 
-def _mobilenetv3(arch: str, width_mult: float, supernet, calibration, num_classes) -> Network:
+def _mobilenetv3(
+    arch: str, width_mult: float, supernet, calibration, calibration_images, num_classes
+) -> Network:
     from weaknas.spaces.mobilenetv3 import R, parse_config
 
     row = parse_config(arch, resolutions=None)
@@ -130,7 +133,8 @@ def _mobilenetv3(arch: str, width_mult: float, supernet, calibration, num_classe
     if supernet and calibration:
         from weaknas.evaluators.ofa_supernet import SupernetObjective
 
-        scorer = SupernetObjective(supernet, calibration)
+        count = {} if calibration_images is None else {"calibration_images": calibration_images}
+        scorer = SupernetObjective(supernet, calibration, **count)
         model = scorer.network(arch)
         width_mult = scorer.width_mult
         weights = f"sliced from {supernet}, batch norm recalibrated on {calibration}/train"

@@ -27,6 +27,7 @@ def search(
     gpus: str | Sequence[str] | None = None,
     workers_per_gpu: int = 1,
     gpus_per_evaluation: float | None = None,
+    reuse_workers: bool = False,
     **options: Any,
 ) -> SearchResult:
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures of ``space`` chosen
@@ -35,18 +36,26 @@ def search(
     this machine belongs to; ``pip install 'weaknas[ray]'``). ``gpus`` (ids like ``"0,1"``,
     or ``"all"``) with ``executor="process"`` runs ``workers_per_gpu`` evaluations at once
     on each GPU, each process pinned to its GPU; ``gpus_per_evaluation`` asks Ray for that
-    many GPUs per evaluation.
+    many GPUs per evaluation. ``reuse_workers=True``: process workers that stay up between
+    evaluations, so what the objective loads (a supernet, CUDA) it loads once per worker.
     """
-    placed = gpus is not None or gpus_per_evaluation is not None
+    placed = gpus is not None or gpus_per_evaluation is not None or reuse_workers
     if placed and not isinstance(executor, str):
         raise ValueError(
-            "gpus and gpus_per_evaluation build the executor: give executor='process' or "
-            "'ray', not an executor"
+            "gpus, gpus_per_evaluation and reuse_workers build the executor: give "
+            "executor='process' or 'ray', not an executor"
         )
     pool: str | Executor
     if isinstance(executor, str) and (executor == "ray" or placed):
         pool = make_executor(
-            executor, workers, timeout, address, gpus, workers_per_gpu, gpus_per_evaluation
+            executor,
+            workers,
+            timeout,
+            address,
+            gpus,
+            workers_per_gpu,
+            gpus_per_evaluation,
+            reuse_workers,
         )
         workers = getattr(pool, "max_workers", workers)
     else:

@@ -9,6 +9,7 @@ from concurrent.futures import Executor
 from weaknas.names import EXECUTORS
 from weaknas.runner.executors import ProcessPerCallExecutor, check_gpus
 from weaknas.runner.executors import make_executor as make_built_in
+from weaknas.runner.worker_pool import ReusedProcessExecutor
 
 
 def make_executor(
@@ -19,12 +20,14 @@ def make_executor(
     gpus: str | Sequence[str] | None = None,
     workers_per_gpu: int = 1,
     gpus_per_evaluation: float | None = None,
+    reuse_workers: bool = False,
 ) -> Executor:
     """An executor by name (``weaknas.names.EXECUTORS``); ``address`` is a Ray cluster's.
     ``workers=None``: Ray's are the cluster's CPUs, the others' one. ``gpus`` (ids, or
     ``"all"``: every GPU PyTorch sees) places process workers on GPUs,
     ``workers_per_gpu`` on each; ``gpus_per_evaluation`` asks Ray for that many GPUs per
-    evaluation."""
+    evaluation. ``reuse_workers``: process workers that stay up between evaluations
+    (what an objective loads, it loads once per worker)."""
     if name not in EXECUTORS:
         raise ValueError(f"unknown executor {name!r}; expected one of {EXECUTORS}")
     if address is not None and name != "ray":
@@ -36,9 +39,14 @@ def make_executor(
         )
     if gpus_per_evaluation is not None and name != "ray":
         raise ValueError(f"--gpus-per-evaluation is for the ray executor, not {name!r}")
-    if gpus is not None:
+    if reuse_workers and name != "process":
+        raise ValueError(f"--reuse-workers is for the process executor, not {name!r}")
+    if name == "process" and (gpus is not None or reuse_workers):
+        kind = ReusedProcessExecutor if reuse_workers else ProcessPerCallExecutor
+        if gpus is None:
+            return kind(max_workers=workers or 1, timeout=timeout)
         ids = visible_gpus() if gpus == "all" else check_gpus(gpus)
-        return ProcessPerCallExecutor(timeout=timeout, gpus=ids, workers_per_gpu=workers_per_gpu)
+        return kind(timeout=timeout, gpus=ids, workers_per_gpu=workers_per_gpu)
     if name != "ray":
         return make_built_in(name, workers or 1, timeout)
     from weaknas.integrations.ray import RayExecutor

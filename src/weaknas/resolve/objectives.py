@@ -44,6 +44,7 @@ def make_objective(
     eval_images: int | None = None,
     training: dict | None = None,
     device: str | None = None,
+    calib_images: int | None = None,
 ) -> Callable:
     """The objective ``spec`` names, checked before any evaluation runs. ``device``
     (``auto``, ``cpu``, ``cuda``, ``cuda:N``; None: ``auto``) places the PyTorch ones;
@@ -65,8 +66,14 @@ def make_objective(
                 f"--objective {spec} needs --data DIR, an ImageNet-style folder with train/ "
                 "and val/ class folders"
             )
+        calibration = {} if calib_images is None else {"calibration_images": calib_images}
         objective = SupernetObjective(
-            spec.partition(":")[2], data, eval_images=eval_images, seed=seed, device=device
+            spec.partition(":")[2],
+            data,
+            eval_images=eval_images,
+            seed=seed,
+            device=device,
+            **calibration,
         )
         _check_device(device)
         if objective.width_mult != getattr(space, "width_mult", None):
@@ -75,8 +82,8 @@ def make_objective(
                 f"search it with --width {objective.width_mult}"
             )
         return objective
-    if eval_images is not None:
-        raise ValueError("--eval-images is for --objective supernet:PATH")
+    if eval_images is not None or calib_images is not None:
+        raise ValueError("--eval-images and --calib-images are for --objective supernet:PATH")
     if spec.startswith("train:"):
         dataset = spec.partition(":")[2]
         if not dataset:

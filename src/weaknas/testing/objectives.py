@@ -84,3 +84,8 @@ def record_ray_gpu(config: dict) -> dict:
         "ray_gpu_ids": ",".join(str(g) for g in ray.get_gpu_ids()),
         "gpu": os.environ.get("CUDA_VISIBLE_DEVICES", "none"),
     }
+
+
+def worker_pid(config: dict) -> dict:
+    """``quadratic``, with the id of the process that evaluated it."""
+    return {"value": quadratic(config), "pid": os.getpid()}
