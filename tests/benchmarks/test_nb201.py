@@ -101,3 +101,30 @@ def test_wrong_format_names_the_problem(nb201_csv, tmp_path):
 def test_csv_copy_in_folder_is_found(nb201_csv, tmp_path):
     shutil.copy(nb201_csv, tmp_path / "nb201.csv.gz")
     assert load_benchmark("nb201-cifar10", tmp_path).has_test
+
+
+def test_hw_nas_bench_metrics_come_with_the_table_and_are_recorded_per_evaluation(
+    nb201_csv, tmp_path
+):
+    """nb201_hwnasbench.csv.gz beside nb201.csv.gz: each dataset's 10 HW-NAS-Bench metrics
+    by architecture, the source's -1 (no Edge TPU value) as NaN; a search records them."""
+    import pandas as pd
+
+    from weaknas.benchmarks.nb201 import HW_METRICS
+    from weaknas.cli import main
+
+    hardware = pd.read_csv(nb201_csv.parent / "nb201_hwnasbench.csv.gz")
+    bench = load_benchmark("nb201-cifar100", nb201_csv)
+    assert set(HW_METRICS) <= set(bench.extra.columns)
+    row = hardware.iloc[123]
+    index = bench.space.from_string(row["arch"])
+    assert bench.extra.loc[index, "pixel3_latency"] == row["cifar100_pixel3_latency"]
+    missing = (hardware["cifar100_edgetpu_latency"] == -1).sum()
+    assert bench.extra["edgetpu_latency"].isna().sum() == missing > 0
+    out = tmp_path / "run"
+    args = ["search", "--data", str(nb201_csv), "--benchmark", "nb201-cifar10", "--budget", "12"]
+    assert main([*args, "--quiet", "--out", str(out)]) == 0
+    evaluations = pd.read_parquet(out / "evaluations.parquet")
+    expected = load_benchmark("nb201-cifar10", nb201_csv).extra["edgegpu_latency"]
+    recorded = evaluations["edgegpu_latency"].to_numpy()
+    assert (recorded == expected[evaluations["index"]].to_numpy()).all()

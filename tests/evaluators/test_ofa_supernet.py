@@ -258,3 +258,13 @@ def test_recalibration_and_accuracy_equal_the_ofa_packages_own(ofa_supernet, tmp
         assert torch.equal(ours(images).argmax(1), theirs(images).argmax(1))
     score = objective(config)["value"]
     assert score == pytest.approx(100 * float((theirs(images).argmax(1).numpy() == labels).mean()))
+    # the same supernet under OFA's 2020 names scores the same
+    legacy = {
+        k.replace(".conv.", ".mobile_inverted_conv.", 1) if k.startswith("blocks.") else k: v
+        for k, v in supernet.state_dict().items()
+    }
+    torch.save({"state_dict": legacy}, tmp_path / "ofa_2020.pth")
+    old_names = SupernetObjective(
+        tmp_path / "ofa_2020.pth", tmp_path / "imagenet", calibration_images=21, batch_size=4
+    )
+    assert old_names(config)["value"] == score

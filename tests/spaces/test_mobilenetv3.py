@@ -313,3 +313,15 @@ def test_guide_mobilenetv3_command_runs_as_pasted(tmp_path, monkeypatch, capsys)
     summary = json.loads((tmp_path / "runs" / "mbv3" / "summary.json").read_text())
     assert summary["n_queries"] == 50 and summary["n_failed"] == 0
     assert "best" in capsys.readouterr().out
+
+
+def test_every_evaluation_records_the_sub_networks_analytic_costs():
+    """A search of any objective over the MobileNetV3 space records each sub-network's
+    MFLOPs and parameters (known before evaluation), beside what the objective returned."""
+    from weaknas import search
+
+    space = MobileNetV3Space(pool_size=50, seed=1)
+    result = search(lambda config: float(sum(config["d"])), space, budget=12, n_init=5)
+    table = result.evaluations
+    assert (table["mflops"].to_numpy() == space.macs()[table["index"]]).all()
+    assert (table["params_m"].to_numpy() == space.params()[table["index"]]).all()

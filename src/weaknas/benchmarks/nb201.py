@@ -65,6 +65,21 @@ DATASETS: dict[str, _Dataset] = {
 }
 # Extra per-architecture columns, the same for both sources (NaN where unknown).
 EXTRA_COLUMNS = ("test_cifar10_valid", "train_time_s", "params_mb", "flops_m", "nb201_index")
+# HW-NAS-Bench's cost of every cell on six devices (latency ms, energy mJ), read from
+# nb201_hwnasbench.csv.gz beside nb201.csv.gz when it is there (shared/data/README.md).
+HW_NAME = "nb201_hwnasbench.csv.gz"
+HW_METRICS = (
+    "edgegpu_latency",
+    "edgegpu_energy",
+    "raspi4_latency",
+    "edgetpu_latency",
+    "pixel3_latency",
+    "eyeriss_latency",
+    "eyeriss_energy",
+    "eyeriss_arithmetic_intensity",
+    "fpga_latency",
+    "fpga_energy",
+)
 
 
 def load_nb201(dataset: str, data: str | os.PathLike | None = None) -> TabularBenchmark:
@@ -77,6 +92,10 @@ def load_nb201(dataset: str, data: str | os.PathLike | None = None) -> TabularBe
         val_runs, test, extra, source = _from_wheel(space, DATASETS[dataset])
     else:
         val_runs, test, extra, source = _from_csv(space, DATASETS[dataset], path)
+        hardware = path.parent / HW_NAME
+        if hardware.is_file():
+            extra = extra.join(_hardware_metrics(space, dataset, hardware))
+            source += f" + {hardware.name}"
     notes: tuple[str, ...] = ()
     if not np.isfinite(test).any():
         notes = ("no test accuracy in this data source; pass --data nb201.csv.gz for it",)
@@ -151,6 +170,27 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise DataFileError(path, f"not a readable CSV table ({exc})") from exc
     except OSError as exc:
         raise DataFileError(path, f"cannot read ({exc})") from exc
+
+
+def _hardware_metrics(space: NB201Space, dataset: str, path: Path) -> pd.DataFrame:
+    """HW-NAS-Bench's metrics of ``dataset``'s networks, one column each (``HW_METRICS``),
+    by architecture index; the source's -1 (no Edge TPU measurement) becomes NaN."""
+    frame = _read_table(path)
+    columns = [f"{dataset}_{metric}" for metric in HW_METRICS]
+    missing = [c for c in ["arch", *columns] if c not in frame.columns]
+    if missing:
+        raise DataFileError(path, f"missing column(s) {missing}; is this {HW_NAME}?")
+    if len(frame) != space.size:
+        raise DataFileError(path, f"expected {space.size} rows, found {len(frame)} (truncated?)")
+    try:
+        order = np.array([space.from_string(a) for a in frame["arch"]])
+    except ValueError as exc:
+        raise DataFileError(path, f"bad value in column 'arch': {exc}") from exc
+    values = frame[columns].apply(pd.to_numeric, errors="coerce").to_numpy(float, copy=True)
+    values[values == -1] = np.nan  # the source's marker of a missing measurement
+    table = np.empty_like(values)
+    table[order] = values
+    return pd.DataFrame(table, columns=list(HW_METRICS))
 
 
 def _from_csv(space: NB201Space, ds: _Dataset, path: Path):

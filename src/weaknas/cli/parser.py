@@ -396,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count(1),
         default=None,
         help="supernet:PATH: recalibrate each sub-network's batch norm on this many seeded "
-        "images of --data's train/ (default 2000, OFA's notebook's sub-train set)",
+        "images of --data's train/ (default 2000, as OFA's tutorial calib_bn)",
     )
     own.add_argument(
         "--train", choices=("digits",), default=None, help="short for --objective train:digits"

@@ -288,8 +288,10 @@ class Search:
         """One row per finished evaluation, in proposal order (whatever finished first)."""
         rows = []
         finished = [(i, t) for i, t in self.trials.items() if i in self.outcomes]
+        metrics = self.space.known_metrics()  # analytic costs: recorded for every row
         for order, (index, trial) in enumerate(finished, start=1):
             outcome = self.outcomes[index]
+            known = {k: float(v[index]) for k, v in metrics.items() if index < len(v)}
             rows.append(
                 {
                     "order": order,
@@ -302,6 +304,7 @@ class Search:
                     "seconds": outcome.seconds,
                     "elapsed": outcome.elapsed,
                     "predicted": trial.predicted,
+                    **known,
                     **outcome.info,
                 }
             )

@@ -76,6 +76,11 @@ class FiniteSpace(ABC):
         """The standard encoding of the whole space."""
         return self.encode()
 
+    def known_metrics(self) -> dict[str, np.ndarray]:
+        """Costs computable before any evaluation, per architecture index (analytic FLOPs
+        and parameters); every evaluation row records them. None by default."""
+        return {}
+
     def neighbours(self, index: int) -> list[int]:
         """Architectures one edit away from ``index`` (for evolution and local search)."""
         raise NotImplementedError(f"{self.name} has no neighbourhood")

@@ -317,6 +317,11 @@ class MobileNetV3Space(PoolSpace):
         rows = self.rows if rows is None else np.asarray(rows)
         return self.costs.params(rows[:, KS], rows[:, E]) / 1e6
 
+    def known_metrics(self) -> dict[str, np.ndarray]:
+        """Every member's multiply-adds (``mflops``, OFA's MFLOPs) and parameters
+        (``params_m``, millions), analytic."""
+        return {"mflops": self.macs(), "params_m": self.params()}
+
     def _valid_rows(self, rows: np.ndarray) -> np.ndarray:
         if self.flops is None:
             return np.ones(len(rows), dtype=bool)
