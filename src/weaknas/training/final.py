@@ -20,10 +20,11 @@ Recipes (``RECIPES``), each the one its space's paper trained with:
   inputs resized to the sub-network's resolution.
 
 ``epochs`` and ``width_scale`` (NB201's C, NB101's stem, DARTS's C times the scale) shrink
-a recipe for a small machine. Digits (8x8) get no crops or flips (a flipped digit is
-another picture). Each epoch draws its batches, augmentations and drop-path masks from
-generators seeded by (seed, epoch), which is why a resumed run repeats an uninterrupted
-one exactly on the CPU.
+a recipe for a small machine. On CUDA training runs in mixed precision (float16 autocast,
+a gradient scaler saved with each checkpoint); on the CPU in float32. Digits (8x8) get no
+crops or flips (a flipped digit is another picture). Each epoch draws its batches,
+augmentations and drop-path masks from generators seeded by (seed, epoch), which is why a
+resumed run repeats an uninterrupted one exactly on the CPU.
 """
 
 from __future__ import annotations
@@ -202,11 +203,15 @@ class FinalTraining:
         model = model.to(device)
         optimizer = self._optimizer(model)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=recipe.epochs)
+        # mixed precision on CUDA, as the train: objective; float32 on the CPU (exact resumes)
+        self.scaler = torch.amp.GradScaler("cuda") if device.startswith("cuda") else None
         history: list[dict[str, float]] = []
         if resumed is not None:
             model.load_state_dict(resumed["model"])
             optimizer.load_state_dict(resumed["optimizer"])
             schedule.load_state_dict(resumed["schedule"])
+            if self.scaler is not None and resumed.get("scaler"):
+                self.scaler.load_state_dict(resumed["scaler"])
             history = list(resumed["history"])
         self._write_metrics(history)
         mean = split.x_train.mean(axis=(0, 2, 3), keepdims=True)
@@ -239,6 +244,7 @@ class FinalTraining:
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
                     "schedule": schedule.state_dict(),
+                    "scaler": self.scaler.state_dict() if self.scaler is not None else {},
                     "history": history,
                 }
             )
@@ -307,16 +313,25 @@ class FinalTraining:
                 x = cutout(x, max(1, recipe.cutout * x.shape[-1] // 32), generator)
             x, y = self._resize(x).to(device), y_train[rows].to(device)
             optimizer.zero_grad()
-            out = model(x)
-            if isinstance(out, tuple):  # with the auxiliary head
-                logits, auxiliary = out
-                loss = loss_fn(logits, y) + recipe.auxiliary * loss_fn(auxiliary, y)
-            else:
-                loss = loss_fn(out, y)
-            loss.backward()
-            if recipe.grad_clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), recipe.grad_clip)
-            optimizer.step()
+            with torch.autocast("cuda", dtype=torch.float16, enabled=self.scaler is not None):
+                out = model(x)
+                if isinstance(out, tuple):  # with the auxiliary head
+                    logits, auxiliary = out
+                    loss = loss_fn(logits, y) + recipe.auxiliary * loss_fn(auxiliary, y)
+                else:
+                    loss = loss_fn(out, y)
+            if self.scaler is None:
+                loss.backward()
+                if recipe.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), recipe.grad_clip)
+                optimizer.step()
+            else:  # mixed precision: unscale before clipping, as PyTorch's AMP recipe
+                self.scaler.scale(loss).backward()
+                if recipe.grad_clip:
+                    self.scaler.unscale_(optimizer)
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), recipe.grad_clip)
+                self.scaler.step(optimizer)
+                self.scaler.update()
             total += float(loss.detach()) * len(rows)
             count += len(rows)
         return total / max(1, count)
