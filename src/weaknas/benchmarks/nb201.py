@@ -172,6 +172,19 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise DataFileError(path, f"cannot read ({exc})") from exc
 
 
+def _row_order(space: NB201Space, frame: pd.DataFrame, path: Path) -> np.ndarray:
+    """Each row's architecture index (column ``arch``): every cell once, or a named error."""
+    if len(frame) != space.size:
+        raise DataFileError(path, f"expected {space.size} rows, found {len(frame)} (truncated?)")
+    try:
+        order = np.array([space.from_string(a) for a in frame["arch"]])
+    except ValueError as exc:
+        raise DataFileError(path, f"bad value in column 'arch': {exc}") from exc
+    if len(np.unique(order)) != space.size:
+        raise DataFileError(path, "column 'arch' repeats architectures")
+    return order
+
+
 def _hardware_metrics(space: NB201Space, dataset: str, path: Path) -> pd.DataFrame:
     """HW-NAS-Bench's metrics of ``dataset``'s networks, one column each (``HW_METRICS``),
     by architecture index; the source's -1 (no Edge TPU measurement) becomes NaN."""
@@ -180,12 +193,7 @@ def _hardware_metrics(space: NB201Space, dataset: str, path: Path) -> pd.DataFra
     missing = [c for c in ["arch", *columns] if c not in frame.columns]
     if missing:
         raise DataFileError(path, f"missing column(s) {missing}; is this {HW_NAME}?")
-    if len(frame) != space.size:
-        raise DataFileError(path, f"expected {space.size} rows, found {len(frame)} (truncated?)")
-    try:
-        order = np.array([space.from_string(a) for a in frame["arch"]])
-    except ValueError as exc:
-        raise DataFileError(path, f"bad value in column 'arch': {exc}") from exc
+    order = _row_order(space, frame, path)
     values = frame[columns].apply(pd.to_numeric, errors="coerce").to_numpy(float, copy=True)
     values[values == -1] = np.nan  # the source's marker of a missing measurement
     table = np.empty_like(values)
@@ -210,14 +218,7 @@ def _from_csv(space: NB201Space, ds: _Dataset, path: Path):
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise DataFileError(path, f"missing column(s) {missing}; is this nb201.csv.gz?")
-    if len(frame) != space.size:
-        raise DataFileError(path, f"expected {space.size} rows, found {len(frame)} (truncated?)")
-    try:
-        order = np.array([space.from_string(a) for a in frame["arch"]])
-    except ValueError as exc:
-        raise DataFileError(path, f"bad value in column 'arch': {exc}") from exc
-    if len(np.unique(order)) != space.size:
-        raise DataFileError(path, "column 'arch' repeats architectures")
+    order = _row_order(space, frame, path)
     numeric = frame[required[2:]].apply(pd.to_numeric, errors="coerce")
     runs = numeric[run_cols].to_numpy(float)
     if np.isnan(runs).all(axis=1).any():

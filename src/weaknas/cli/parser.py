@@ -62,6 +62,16 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 
+def _add_architecture_source(parser: argparse.ArgumentParser, spaces: str) -> None:
+    """RUN_DIR and --rank, or --arch and --space: which architecture a command takes."""
+    parser.add_argument("run", nargs="?", metavar="RUN_DIR", help="a folder of 'weaknas search'")
+    parser.add_argument(
+        "--rank", type=_count(1), default=1, help="the K-th best observed architecture (default 1)"
+    )
+    parser.add_argument("--arch", default=None, help="an architecture's text, without a run")
+    parser.add_argument("--space", default=None, help=f"with --arch: {spaces}")
+
+
 def _add_export(commands) -> None:
     export = commands.add_parser(
         "export",
@@ -73,15 +83,8 @@ def _add_export(commands) -> None:
         "mobilenetv3 are built in (mobilenetv3 with the supernet's sliced weights when the "
         "run used supernet:PATH); any space with --builder MODULE:FUNCTION.",
     )
-    export.add_argument("run", nargs="?", metavar="RUN_DIR", help="a folder of 'weaknas search'")
-    export.add_argument(
-        "--rank", type=_count(1), default=1, help="the K-th best observed architecture (default 1)"
-    )
-    export.add_argument("--arch", default=None, help="an architecture's text, without a run")
-    export.add_argument(
-        "--space",
-        default=None,
-        help="with --arch: nb201, nb101, darts, mobilenetv3 or a .json space (with --builder)",
+    _add_architecture_source(
+        export, "nb201, nb101, darts, mobilenetv3 or a .json space (with --builder)"
     )
     export.add_argument(
         "--benchmark",
@@ -146,14 +149,7 @@ def _add_train(commands) -> None:
         "test accuracy when the data has a test split) and the trained network as "
         "TorchScript.",
     )
-    train.add_argument("run", nargs="?", metavar="RUN_DIR", help="a folder of 'weaknas search'")
-    train.add_argument(
-        "--rank", type=_count(1), default=1, help="the K-th best observed architecture (default 1)"
-    )
-    train.add_argument("--arch", default=None, help="an architecture's text, without a run")
-    train.add_argument(
-        "--space", default=None, help="with --arch: nb201, nb101, darts or mobilenetv3"
-    )
+    _add_architecture_source(train, "nb201, nb101, darts or mobilenetv3")
     train.add_argument(
         "--data",
         required=True,

@@ -73,6 +73,16 @@ def _died_before_start(exitcode: int | None) -> str:
     return f"the worker process died before the objective started (exit code {exitcode})"
 
 
+def pickled_call(future: Future, fn, args, kwargs) -> bytes | None:
+    """The call as bytes for a worker process (pickled here, unpickled there), or None
+    with ``future`` failed when it cannot be sent (a lambda, a local function)."""
+    try:
+        return bytes(ForkingPickler.dumps((fn, args, kwargs)))
+    except Exception as exc:  # noqa: BLE001 - e.g. a lambda: it cannot be sent
+        future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
+        return None
+
+
 def _run_into(future: Future, fn, args, kwargs) -> None:
     """Call ``fn`` here and settle ``future`` with its result or its exception."""
     try:
@@ -272,10 +282,8 @@ class ProcessPerCallExecutor(SlotExecutor):
             self._seats.put(gpu)
 
     def _execute_on(self, gpu: str | None, future: Future, fn, args, kwargs) -> None:
-        try:
-            call = bytes(ForkingPickler.dumps((fn, args, kwargs)))
-        except Exception as exc:  # noqa: BLE001 - e.g. a lambda: it cannot be sent
-            future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
+        call = pickled_call(future, fn, args, kwargs)
+        if call is None:
             return
         receive, send = self._context.Pipe(duplex=False)
         process = self._context.Process(target=_call_in_child, args=(send, call), daemon=True)

@@ -15,7 +15,6 @@ import pickle
 import threading
 import traceback
 from concurrent.futures import Future
-from multiprocessing.reduction import ForkingPickler
 
 from weaknas.runner.executors import (
     EvaluationTimeout,
@@ -26,6 +25,7 @@ from weaknas.runner.executors import (
     _died_before_start,
     _visible_gpu,
     end_with_parent,
+    pickled_call,
 )
 
 
@@ -97,10 +97,8 @@ class ReusedProcessExecutor(ProcessPerCallExecutor):
         return _Worker(process, receive, gpu)
 
     def _execute_on(self, gpu: str | None, future: Future, fn, args, kwargs) -> None:
-        try:
-            call = bytes(ForkingPickler.dumps((fn, args, kwargs)))
-        except Exception as exc:  # noqa: BLE001 - e.g. a lambda: it cannot be sent
-            future.set_exception(WorkerStartError(f"{type(exc).__name__}: {exc}"))
+        call = pickled_call(future, fn, args, kwargs)
+        if call is None:
             return
         try:
             worker = self._take(gpu)
