@@ -91,6 +91,11 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         for note in _untrained_resolution(space):
             print(f"weaknas: note: {note}", file=sys.stderr)
     config = search_config(args, benchmark=None, space=args.space or "nb201")
+    if config.known:
+        raise ValueError(
+            "--known declares a benchmark table's metric; a space's own known metrics "
+            f"({', '.join(space.known_metrics()) or 'none here'}) need no declaring"
+        )
     config, notes = config.for_space(space)
     for note in notes:  # on what runs: shown also under --quiet
         print(f"weaknas: note: {note}", file=sys.stderr)
@@ -246,6 +251,7 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
             on_result=report,
             settings=settings,
             observer=_noting(notes, forecast, quiet),
+            constraints=config.constraints,
         )
     except SearchStopped as stopped:
         print(

@@ -23,6 +23,8 @@ def search_config(args: argparse.Namespace, **overrides):
         deterministic=args.deterministic,
         stop_at_optimum=args.stop_at_optimum,
         preset=args.preset,
+        constraints=tuple(args.constraint or ()),
+        known=tuple(args.known or ()),
         **{name: getattr(args, name) for name in strategy_parameters(strategy)},
     )
     return SearchConfig(**{**settings, **overrides})

@@ -59,6 +59,24 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         "--resolution 224 --flops 550:600 --pool 10000, --n-init 100 "
         "--batch-size 100 --top-m 1000, a GBDT fitted to values)",
     )
+    parser.add_argument(
+        "--constraint",
+        action="append",
+        default=None,
+        metavar="METRIC<=BOUND",
+        help="only architectures within this bound on a metric known before evaluation "
+        "(repeatable; <=, >=, <, >): mobilenetv3's mflops and params_m, or a benchmark "
+        "table's metric declared --known (e.g. edgegpu_latency<=5 with --known "
+        "edgegpu_latency); on a benchmark the optimum is then the best feasible one",
+    )
+    parser.add_argument(
+        "--known",
+        action="append",
+        default=None,
+        metavar="METRIC",
+        help="a benchmark table's metric the search may know before evaluating (as a "
+        "latency lookup table of the target device), for --constraint (repeatable)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
 

@@ -23,6 +23,8 @@ SEARCH_SETTINGS = (
     "seed",
     "train",
     "preset",
+    "constraint",
+    "known",
     *STRATEGY_SETTINGS,
     *OBJECTIVE_FLAGS,
 )

@@ -60,6 +60,7 @@ def search_command(args: argparse.Namespace) -> int:
         )
     from weaknas.benchmarks import load_benchmark
     from weaknas.runner import run_search
+    from weaknas.runner.benchmark_search import feasible_for
     from weaknas.runner.config import SPACE_PRESETS
 
     if args.preset in SPACE_PRESETS:
@@ -73,6 +74,7 @@ def search_command(args: argparse.Namespace) -> int:
     config = search_config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
     config, notes = config.for_space(benchmark.space)
+    feasible_for(benchmark, config)  # a constraint that cannot work fails before the folder
     for note in notes:  # on what runs: shown also under --quiet
         print(f"weaknas: note: {note}", file=sys.stderr)
     out = args.run_folder = search_folder(args)
@@ -84,6 +86,7 @@ def search_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         q = summary["queries_to_optimum"]
         value = "test" if benchmark.name == "nb101" else "val"
+        within = "; the best within " + ", ".join(config.constraints) if config.constraints else ""
         print(
             f"{config.label} on {benchmark.name} (seed {args.seed}, data: {benchmark.source})\n"
             f"  queries          {summary['n_queries']} in {summary['wall_seconds']:.1f} s "
@@ -92,10 +95,14 @@ def search_command(args: argparse.Namespace) -> int:
             f"    observed {value}   {fmt(summary['best_value'])}   "
             f"mean {value} {fmt(summary['best_val_mean'])}   test {fmt(summary['best_test'])}\n"
             f"  optimum          {summary['optimum_arch']} "
-            f"(mean {value} {fmt(summary['optimum_val_mean'])})\n"
+            f"(mean {value} {fmt(summary['optimum_val_mean'])}{within})\n"
             f"    found after    {q if q is not None else 'not found within the budget'}"
             f"{' queries' if q is not None else ''}\n"
-            + ("" if q is not None else _distance_to_optimum(benchmark, result.evaluations, value))
+            + (
+                ""
+                if q is not None
+                else _distance_to_optimum(benchmark, result.evaluations, value, config)
+            )
             + (
                 "  (best found is the best by the noisy value the search observed, one "
                 "training run's; the optimum is the best by the mean over training runs)\n"
@@ -109,22 +116,31 @@ def search_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _distance_to_optimum(benchmark, evaluations, value: str) -> str:
-    """How far a search that missed the optimum got: the best found's rank in the whole
-    space by mean accuracy, and its gap to the optimum (what a user asks then)."""
+def _distance_to_optimum(benchmark, evaluations, value: str, config) -> str:
+    """How far a search that missed the optimum got: the best found's rank by mean
+    accuracy in the space (among the feasible architectures, under constraints), and its
+    gap to the optimum (what a user asks then)."""
+    import numpy as np
+
     ok = evaluations[evaluations["status"] == "ok"]
     if ok.empty:
         return ""
     means = benchmark.val_mean
+    from weaknas.runner.benchmark_search import feasible_for
+
+    feasible = feasible_for(benchmark, config)
+    if feasible is not None:
+        means = np.where(feasible, means, -np.inf)  # ranked among the feasible only
     best = int(ok.loc[ok["value"].idxmax(), "index"])  # best by observed value, as reported
     closest = int(ok["index"].iloc[int(means[ok["index"].to_numpy()].argmax())])
+    ranked = int(np.isfinite(means).sum())
+    optimum = float(means.max())
 
     def rank(index: int) -> str:
         place = int((means > means[index]).sum()) + 1
-        gap = means[benchmark.optimum_index] - means[index]
         return (
-            f"ranks {place:,} of {len(means):,} by mean {value} (top "
-            f"{100 * place / len(means):.2g}%), {gap:.2f} points below the optimum"
+            f"ranks {place:,} of {ranked:,} by mean {value} (top "
+            f"{100 * place / ranked:.2g}%), {optimum - means[index]:.2f} points below the optimum"
         )
 
     text = f"    best found     {rank(best)}\n"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.runner.config import SearchConfig
+from weaknas.runner.constraints import feasible_mask, parse_constraints
 from weaknas.runner.engine import SearchResult, search
 from weaknas.runner.observers import BenchmarkObserver, queries_to_optimum
 from weaknas.runner.tabular_objective import TabularObjective
@@ -39,7 +42,9 @@ def run_search(
     if strategy is None:
         strategy = config.build_strategy(benchmark.space, seed)
     exact = bool(config.deterministic or benchmark.noiseless)
-    observer = BenchmarkObserver(benchmark, config.stop_at_optimum, exact)
+    known = known_table_metrics(benchmark, config.known)
+    feasible = feasible_for(benchmark, config)
+    observer = BenchmarkObserver(benchmark, config.stop_at_optimum, exact, feasible=feasible)
     observer.notes += tuple(notes)
     settings = {
         "strategy": config.strategy,
@@ -58,7 +63,30 @@ def run_search(
         progress=progress,
         observer=observer,
         settings=settings,
+        constraints=config.constraints,
+        known_metrics=known,
     )
+
+
+def feasible_for(benchmark: TabularBenchmark, config: SearchConfig) -> np.ndarray | None:
+    """Which architectures meet ``config``'s constraints (None without any); a bad
+    constraint or an unknown metric is a ``ValueError`` naming it."""
+    if not config.constraints:
+        return None
+    known = {**benchmark.space.known_metrics(), **known_table_metrics(benchmark, config.known)}
+    return feasible_mask(benchmark.space.size, parse_constraints(config.constraints), known)
+
+
+def known_table_metrics(benchmark: TabularBenchmark, names) -> dict[str, np.ndarray]:
+    """The benchmark table's columns ``names``, declared known before evaluation (as a
+    latency lookup table of the target device would be)."""
+    known = {}
+    for name in names:
+        if name not in benchmark.extra.columns:
+            columns = ", ".join(benchmark.extra.columns)
+            raise ValueError(f"--known {name}: {benchmark.name} has no such metric ({columns})")
+        known[name] = benchmark.extra[name].to_numpy(float)
+    return known
 
 
 __all__ = ["RunResult", "queries_to_optimum", "run_search"]

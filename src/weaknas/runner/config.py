@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from weaknas.runner.constraints import parse_constraints
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy
 from weaknas.strategies.options import StrategyOptions
@@ -99,6 +101,11 @@ class SearchConfig:
     # A named protocol (PRESETS): fills every setting left unset (for the preset's
     # strategy; another strategy keeps its own defaults).
     preset: str | None
+    # Bounds on metrics known before evaluation (``"edgegpu_latency<=5"``), and the
+    # benchmark table's metrics declared known (a latency lookup table): recorded only
+    # when given, so older records read back unchanged.
+    constraints: tuple[str, ...]
+    known: tuple[str, ...]
     options: StrategyOptions
 
     def __init__(
@@ -111,8 +118,13 @@ class SearchConfig:
         stop_at_optimum: bool = False,
         space: str | None = None,
         preset: str | None = None,
+        constraints: Sequence[str] = (),
+        known: Sequence[str] = (),
         **options: Any,
     ) -> None:
+        parsed = parse_constraints(constraints)  # a malformed one is named here
+        object.__setattr__(self, "constraints", tuple(str(c) for c in parsed))
+        object.__setattr__(self, "known", tuple(known))
         for name, value in (
             ("benchmark", benchmark),
             ("strategy", strategy),
@@ -130,8 +142,8 @@ class SearchConfig:
         given = {name: value for name, value in options.items() if value is not None}
         refused = sorted(set(given) - set(takes))
         if refused:
-            known = {n for s in STRATEGIES for n in strategy_options_class(s).names()}
-            unknown = [n for n in refused if n not in known]
+            anyones = {n for s in STRATEGIES for n in strategy_options_class(s).names()}
+            unknown = [n for n in refused if n not in anyones]
             if unknown:
                 raise ValueError(f"unknown setting(s) {unknown}")
             raise ValueError(
@@ -235,6 +247,8 @@ class SearchConfig:
             "stop_at_optimum": self.stop_at_optimum,
             "space": self.space,
             "preset": self.preset,
+            **({"constraints": list(self.constraints)} if self.constraints else {}),
+            **({"known": list(self.known)} if self.known else {}),
         }
 
     @property
@@ -261,5 +275,5 @@ def recorded_config(stored: dict) -> SearchConfig:
     if "space" not in stored and stored.get("strategy") == "evolution":
         stored["n_init"] = stored["batch_size"] = None  # its own defaults: what ran
     general = {"benchmark", "strategy", "budget", "deterministic", "stop_at_optimum", "space"}
-    general.add("preset")
+    general |= {"preset", "constraints", "known"}
     return SearchConfig(**{k: v for k, v in stored.items() if k in general or k in takes})

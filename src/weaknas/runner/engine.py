@@ -29,16 +29,18 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from weaknas.errors import DataFileError
 from weaknas.runner.batches import SearchStopped, evaluate_batch
+from weaknas.runner.constraints import Constraint, feasible_mask, parse_constraints
 from weaknas.runner.durable_log import DurableLog, read_log
 from weaknas.runner.executors import make_executor, refuse_search_in_worker_bootstrap
 from weaknas.runner.observers import Observer
@@ -69,6 +71,8 @@ class Search:
         resume: bool = False,
         observer: Observer | None = None,
         settings: dict | None = None,
+        constraints: Iterable[str | Constraint] = (),
+        known_metrics: Mapping[str, np.ndarray] | None = None,
         **options,
     ) -> None:
         self.observer = observer or Observer()
@@ -88,6 +92,10 @@ class Search:
         self._space_fingerprint = space.fingerprint() if out_dir is not None else None
         self.seed = seed
         self.settings = settings or {"strategy": name, "seed": seed, "options": options}
+        self.constraints = parse_constraints(constraints)
+        self.feasible: np.ndarray | None = None  # with constraints: which may be proposed
+        if self.constraints:
+            self._constrain(space, known_metrics or {})
         self.iteration = 0
         self.trials: dict[int, Trial] = {}  # every trial handed out, by index
         self.outcomes: dict[int, Outcome] = {}  # finished evaluations, by index
@@ -98,6 +106,16 @@ class Search:
         self.out_dir = Path(out_dir) if out_dir is not None else None
         if self.out_dir is not None:
             self._open(resume)
+
+    def _constrain(self, space: FiniteSpace, known_metrics: Mapping[str, np.ndarray]) -> None:
+        """Start the strategy with every architecture that breaks a constraint taken, so
+        it never proposes one (``weaknas.runner.constraints``)."""
+        if getattr(self.strategy, "pool_grow", 0):
+            raise ValueError("constraints and pool growth cannot be combined yet")
+        known = {**space.known_metrics(), **known_metrics}
+        self.feasible = feasible_mask(space.size, self.constraints, known)
+        self.strategy.warm_start([], taken=np.flatnonzero(~self.feasible).tolist())
+        self.settings = {**self.settings, "constraints": [str(c) for c in self.constraints]}
 
     # --- durable state --------------------------------------------------------------------
     def _fingerprint(self) -> dict:
@@ -343,6 +361,8 @@ def search(
     retry_failed: bool = False,
     observer: Observer | None = None,
     settings: dict | None = None,
+    constraints: Iterable[str | Constraint] = (),
+    known_metrics: Mapping[str, np.ndarray] | None = None,
     **options,
 ) -> SearchResult:
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures chosen by ``strategy``.
@@ -356,7 +376,10 @@ def search(
     ``retry_failed``: on resume, evaluate the failed architectures again (e.g. after
     installing what their failure said was missing); they keep their budget slots.
     An objective with ``by_index = True`` receives the architecture's index instead
-    (tabular benchmarks: no parsing).
+    (tabular benchmarks: no parsing). ``constraints`` (``"mflops<=400"``, ...) on metrics
+    known before evaluation (the space's ``known_metrics``, and ``known_metrics`` given
+    here, one value per architecture) keep every infeasible architecture from being
+    proposed (``weaknas.runner.constraints``).
     """
     refuse_search_in_worker_bootstrap()
     budget = _check_count("budget", budget)
@@ -376,6 +399,8 @@ def search(
         resume=resume,
         observer=observer,
         settings=settings,
+        constraints=constraints,
+        known_metrics=known_metrics,
         **options,
     )
     if retry_failed:

@@ -117,6 +117,7 @@ def benchmark_columns(
     evaluations: pd.DataFrame,
     diagnostics: dict[int, dict],
     benchmark: TabularBenchmark,
+    optimum: int | None = None,
 ) -> pd.DataFrame:
     """``table`` plus what a benchmark's truth tells about each iteration.
 
@@ -138,16 +139,15 @@ def benchmark_columns(
     val_mean = evaluations["val_mean"].to_numpy(float)
     test = evaluations["test"].to_numpy(float)
     best_test_so_far = np.fmax.accumulate(test)[last_row]
-    optimum_val = float(benchmark.val_mean[benchmark.optimum_index])
+    optimum = benchmark.optimum_index if optimum is None else optimum  # constrained: feasible
+    optimum_val = float(benchmark.val_mean[optimum])
     best_test = float(np.nanmax(benchmark.test)) if benchmark.has_test else float("nan")
     table = table.assign(
         pick_val_mean=val_mean[picks],
         pick_test=test[picks],
         regret=optimum_val - val_mean[picks],
         test_regret=best_test - test[picks],
-        found_optimum=np.maximum.accumulate(
-            evaluations["index"].to_numpy() == benchmark.optimum_index
-        )[last_row],
+        found_optimum=np.maximum.accumulate(evaluations["index"].to_numpy() == optimum)[last_row],
     )
     rows = [diagnostics.get(int(i), {}) for i in table["iteration"]]
     top1 = np.array([d.get("predicted_top1", -1) for d in rows], dtype=np.int64)

@@ -53,10 +53,23 @@ class BenchmarkObserver(Observer):
     """Scores a search on a tabular benchmark: regret, queries to the optimum, predictor
     rank correlation per iteration; optionally stops once the optimum is evaluated."""
 
-    def __init__(self, benchmark, stop_at_optimum: bool = False, exact: bool = False) -> None:
+    def __init__(
+        self,
+        benchmark,
+        stop_at_optimum: bool = False,
+        exact: bool = False,
+        feasible: np.ndarray | None = None,
+    ) -> None:
         self.benchmark = benchmark
         self.stop_at_optimum = stop_at_optimum
         self.exact = exact  # observed values equal the benchmark's mean
+        # With constraints the optimum is the best feasible architecture.
+        self.optimum = (
+            benchmark.optimum_index
+            if feasible is None
+            else int(np.flatnonzero(feasible)[np.argmax(benchmark.val_mean[feasible])])
+        )
+        self.constrained = feasible is not None
         self.notes = tuple(benchmark.notes)
         self._diagnose = PredictorDiagnostics(benchmark)
         self.diagnostics: dict[int, dict] = {}
@@ -65,15 +78,15 @@ class BenchmarkObserver(Observer):
         self.diagnostics[iteration] = self._diagnose.for_strategy(strategy)
 
     def stop(self, run) -> bool:
-        return self.stop_at_optimum and self.benchmark.optimum_index in run.outcomes
+        return self.stop_at_optimum and self.optimum in run.outcomes
 
     def iterations(self, evaluations: pd.DataFrame) -> pd.DataFrame:
         table = iteration_table(evaluations)
-        return benchmark_columns(table, evaluations, self.diagnostics, self.benchmark)
+        return benchmark_columns(table, evaluations, self.diagnostics, self.benchmark, self.optimum)
 
     def summary(self, evaluations: pd.DataFrame, best: pd.Series | None) -> dict:
         bench = self.benchmark
-        optimum = bench.optimum_index
+        optimum = self.optimum
         return {
             "benchmark": bench.name,
             "data_source": bench.source,
@@ -89,6 +102,7 @@ class BenchmarkObserver(Observer):
             # Observed values equal the benchmark's mean: once the optimum is found it stays
             # the best observed, so a run stopped there can be scored at later query counts.
             "exact_observations": self.exact,
+            **({"optimum_is_best_feasible": True} if self.constrained else {}),
         }
 
 
