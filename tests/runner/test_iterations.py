@@ -60,3 +60,22 @@ def test_strategies_without_a_predictor_have_no_correlation(csv_bench):
     # without a predictor the optimistic metric is the best evaluated test accuracy
     best_test = np.fmax.accumulate(result.evaluations["test"].to_numpy())
     np.testing.assert_allclose(table["optimistic_test"], best_test[table["n_queries"] - 1])
+
+
+def test_the_optimums_rank_and_the_top100_precision_explain_a_search(nb201_csv):
+    """Per iteration: where the predictor puts the optimum among the unseen (1 = the next
+    greedy pick, NaN once evaluated) and the share of its top-100 in the true top-100."""
+    from weaknas.benchmarks import load_benchmark
+    from weaknas.runner import SearchConfig, run_search
+
+    bench = load_benchmark("nb201-cifar10", nb201_csv)
+    result = run_search(bench, SearchConfig(budget=200, stop_at_optimum=True), seed=1)
+    table = result.iterations
+    ranks = table["optimum_rank"].to_numpy()
+    assert np.isnan(ranks[0])  # the initial design: no predictor yet
+    fitted = ranks[1:-1] if result.summary["queries_to_optimum"] else ranks[1:]
+    assert (fitted >= 1).all() and (fitted <= bench.space.size).all()
+    if result.summary["queries_to_optimum"]:
+        assert np.isnan(ranks[-1])  # evaluated in the last batch: no longer among the unseen
+    precision = table["precision_top100"].to_numpy()[1:]
+    assert ((precision >= 0) & (precision <= 1)).all() and precision.max() > 0

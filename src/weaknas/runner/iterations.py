@@ -40,9 +40,12 @@ class PredictorDiagnostics:
     from the space's size alone.
     """
 
-    def __init__(self, benchmark: TabularBenchmark, top_k: int = TOP_K) -> None:
+    def __init__(
+        self, benchmark: TabularBenchmark, top_k: int = TOP_K, optimum: int | None = None
+    ) -> None:
         self.truth = benchmark.val_mean
         self.top = np.argsort(-self.truth, kind="stable")[:top_k]
+        self.optimum = benchmark.optimum_index if optimum is None else optimum
         size = len(self.truth)
         self.sample: slice | np.ndarray
         if size <= WHOLE_SPACE_SAMPLE:
@@ -61,26 +64,42 @@ class PredictorDiagnostics:
         """Diagnostics of a strategy's current predictor: from its whole-space scores, or
         from its scores of ``probe`` (the whole space when small, else a fixed sample;
         the top-100 correlation then needs the whole space)."""
+        unseen = strategy.unseen_indices() if hasattr(strategy, "unseen_indices") else None
         if strategy.latest_scores is not None or not hasattr(strategy, "score"):
-            return self(strategy.latest_scores)
+            return self(strategy.latest_scores, unseen)
         scores = strategy.score(self.probe)
         if scores is None:
             return {}
         if len(self.probe) == len(self.truth):
-            return self(np.asarray(scores, dtype=float))
+            return self(np.asarray(scores, dtype=float), unseen)
         return {"kendall_tau_all": _tau(np.asarray(scores, float), self.truth[self.probe])}
 
-    def __call__(self, scores: np.ndarray | None) -> dict:
+    def __call__(self, scores: np.ndarray | None, unseen: np.ndarray | None = None) -> dict:
         if scores is None:
             return {}
         if scores is not self._last_scores:  # one predictor may serve many iterations
             self._last_scores = scores
+            k = len(self.top)
+            predicted_top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else scores
             self._last = {
                 "predicted_top1": int(np.argmax(scores)),
-                f"kendall_tau_top{len(self.top)}": _tau(scores[self.top], self.truth[self.top]),
+                f"kendall_tau_top{k}": _tau(scores[self.top], self.truth[self.top]),
                 "kendall_tau_all": _tau(scores[self.sample], self.truth[self.sample]),
+                # of the predicted top-k, the share in the true top-k (the region it must rank)
+                f"precision_top{k}": len(np.intersect1d(predicted_top, self.top)) / k,
             }
-        return dict(self._last)
+        found = dict(self._last)
+        found["optimum_rank"] = self._optimum_rank(scores, unseen)
+        return found
+
+    def _optimum_rank(self, scores: np.ndarray, unseen: np.ndarray | None) -> float:
+        """Where the predictor puts the optimum among the architectures not yet proposed
+        (1: it would be picked greedily next); NaN once it is proposed (or unknown)."""
+        if unseen is None or len(scores) <= self.optimum:
+            return float("nan")
+        if not np.isin(self.optimum, unseen):
+            return float("nan")
+        return float(1 + int((scores[unseen] > scores[self.optimum]).sum()))
 
 
 def _tau(a: np.ndarray, b: np.ndarray) -> float:
@@ -131,6 +150,10 @@ def benchmark_columns(
       for strategies without a predictor). Not a pick a user could make: labelled so.
     - ``kendall_tau_top100`` / ``kendall_tau_all``: the predictor that chose this
       iteration's batch, against the truth (NaN without a predictor).
+    - ``precision_top100``: the share of the predictor's top-100 in the true top-100;
+      ``optimum_rank``: where it put the optimum among the architectures not yet
+      proposed (1: next greedy pick; NaN once proposed): what explains a stall. Both
+      need whole-space scores (NaN for a strategy that scores only a sample).
     """
     if evaluations.empty:
         return table
@@ -153,6 +176,6 @@ def benchmark_columns(
     top1 = np.array([d.get("predicted_top1", -1) for d in rows], dtype=np.int64)
     top1_test = np.where(top1 >= 0, benchmark.test[np.maximum(top1, 0)], np.nan)
     table["optimistic_test"] = np.fmax(best_test_so_far, top1_test)
-    for column in ("kendall_tau_top100", "kendall_tau_all"):
+    for column in ("kendall_tau_top100", "kendall_tau_all", "precision_top100", "optimum_rank"):
         table[column] = [d.get(column, float("nan")) for d in rows]
     return table

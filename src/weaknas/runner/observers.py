@@ -70,8 +70,8 @@ class BenchmarkObserver(Observer):
             else int(np.flatnonzero(feasible)[np.argmax(benchmark.val_mean[feasible])])
         )
         self.constrained = feasible is not None
+        self._diagnose = PredictorDiagnostics(benchmark, optimum=self.optimum)
         self.notes = tuple(benchmark.notes)
-        self._diagnose = PredictorDiagnostics(benchmark)
         self.diagnostics: dict[int, dict] = {}
 
     def on_ask(self, strategy, iteration: int) -> None:
