@@ -74,3 +74,23 @@ def test_onehot_plus_counts_encoding():
     assert space.encode("onehot+counts") is both  # built once
     with pytest.raises(ValueError, match="unknown encoding"):
         space.encode("path")
+
+
+def test_graph_features_of_cells_counted_by_hand():
+    """NB201's cifar10 optimum: every path open; one skip-only path (0->3), one
+    3x3-only path (0->1->3); 1x1 at most once, 3x3 at most twice, 3 convolutions on
+    0->1->2->3; the shortest open path one edge; no dead edge. An all-none cell: nothing
+    open, all 6 edges dead. A cell whose output hangs on 2->3 only, with 0->2 closed."""
+    from weaknas.spaces.nb201 import NB201Space
+
+    space = NB201Space()
+    features = space.encode("graf")[:, 35:]
+    cell = (
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+        "+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
+    )
+    assert features[space.from_string(cell)].tolist() == [4, 1, 0, 1, 0, 1, 2, 3, 1, 0]
+    empty = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    assert features[space.from_string(empty)].tolist() == [0] * 9 + [6]
+    chain = "|avg_pool_3x3~0|+|none~0|avg_pool_3x3~1|+|none~0|none~1|avg_pool_3x3~2|"
+    assert features[space.from_string(chain)].tolist() == [1, 0, 0, 0, 1, 0, 0, 0, 3, 3]

@@ -33,7 +33,11 @@ class NB201Space(FiniteSpace):
     #: ``onehot+counts``: plus how many edges carry each op (35 dims). The counts let a
     #: tree model say "more 3x3 convolutions is better" in one split, which generalises
     #: to unseen cells; on NB201 it made WeakNAS get stuck far less often.
-    encodings = ("onehot", "onehot+counts")
+    #: ``graf``: ``onehot+counts`` plus training-free graph features of the cell (as GRAF,
+    #: Kadlecova et al., ICML 2024, builds them): over the four input-to-output paths, how
+    #: many are open (no ``none`` edge), how many are made of one op alone, the most
+    #: convolutions on an open path, the shortest open path, edges on no open path.
+    encodings = ("onehot", "onehot+counts", "graf")
     search_encoding = "onehot+counts"
 
     @property
@@ -129,4 +133,40 @@ class NB201Space(FiniteSpace):
         if encoding == "onehot":
             return onehot
         counts = onehot.reshape(self.size, N_EDGES, N_OPS).sum(axis=1, dtype=np.uint8)
-        return np.hstack([onehot, counts])
+        if encoding == "onehot+counts":
+            return np.hstack([onehot, counts])
+        return np.hstack([onehot, counts, graph_features(codes)])
+
+
+# The input-to-output paths of the cell, as edge positions in ``EDGES``: 0->3, 0->1->3,
+# 0->2->3, 0->1->2->3.
+PATHS = ((3,), (0, 4), (1, 5), (0, 2, 5))
+
+
+def graph_features(codes: np.ndarray) -> np.ndarray:
+    """Training-free features of cells (rows of op codes): open paths (no ``none`` edge),
+    open paths of one op alone (per op but ``none``), the most 1x1 / 3x3 / any
+    convolutions on an open path, the shortest open path (0: none open) and the edges on
+    no open path."""
+    none, skip, conv1, conv3, pool = range(N_OPS)
+    codes = np.asarray(codes)
+    rows = len(codes)
+    open_paths = np.zeros(rows, dtype=np.int16)
+    single_op = np.zeros((rows, 4), dtype=np.int16)  # skip, conv1x1, conv3x3, pool
+    most = np.zeros((rows, 3), dtype=np.int16)  # conv1x1, conv3x3, any convolution
+    shortest = np.full(rows, 99, dtype=np.int16)
+    used = np.zeros((rows, N_EDGES), dtype=bool)
+    for path in PATHS:
+        ops = codes[:, list(path)]
+        is_open = (ops != none).all(axis=1)
+        open_paths += is_open
+        for k, op in enumerate((skip, conv1, conv3, pool)):
+            single_op[:, k] += is_open & (ops == op).all(axis=1)
+        n1, n3 = (ops == conv1).sum(axis=1), (ops == conv3).sum(axis=1)
+        for k, n in enumerate((n1, n3, n1 + n3)):
+            most[:, k] = np.maximum(most[:, k], np.where(is_open, n, 0))
+        shortest = np.where(is_open, np.minimum(shortest, len(path)), shortest)
+        used[:, list(path)] |= is_open[:, None]
+    shortest[shortest == 99] = 0
+    dead = N_EDGES - used.sum(axis=1)
+    return np.column_stack([open_paths, single_op, most, shortest, dead]).astype(np.uint8)

@@ -139,8 +139,9 @@ class PredictorOptions(BatchOptions, InitialDesignOptions):
     )
     encoding: str | None = option(
         None,
-        "predictor features. nb201: onehot (the paper's) or onehot+counts (plus how many "
-        "edges carry each op; default). nb101: adjacency (the paper's 45 dims), "
+        "predictor features. nb201: onehot (the paper's), onehot+counts (plus how many "
+        "edges carry each op; default) or graf (plus graph features of the cell's paths). "
+        "nb101: adjacency (the paper's 45 dims), "
         "adjacency+stats (plus op counts, edges, depth, paths; default) or path (364 "
         "input-to-output op sequences)",
         kind="text",
