@@ -22,7 +22,10 @@ def most_at_once(rows: pd.DataFrame) -> int:
     return peak
 
 
-def test_two_workers_on_each_of_two_gpus():
+def test_two_workers_on_each_of_two_gpus(monkeypatch):
+    # each evaluation sleeps long enough that the 4 workers overlap even on a loaded
+    # 2-core machine (their processes start one after another)
+    monkeypatch.setenv("WEAKNAS_TEST_SLEEP", "1.5")
     result = search(
         record_gpu, toy_space(), budget=16, executor="process", gpus="0,1", workers_per_gpu=2
     )
