@@ -20,10 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sample_efficiency import save_table, summarize
+from sample_efficiency import save_table, study_table, summarize
 
 from weaknas.runner import SearchConfig
-from weaknas.study import run_study
 
 # uniform picks from the top-100: the paper's (the default until issue 14, whose NB101
 # runs are in default_selection.py)
@@ -75,14 +74,9 @@ def main() -> None:
         config = SearchConfig(stop_at_optimum=True, **PROTOCOL, **settings)
         folder = Path(args.out) / method
         started = time.perf_counter()
-        if args.collect:  # tabulate what was run, run nothing
-            if not (folder / "seeds.csv").is_file():
-                continue
-            table = pd.read_csv(folder / "seeds.csv")
-        else:
-            table = run_study(
-                config, range(args.seeds or n_seeds), folder, data=args.data, workers=args.workers
-            )
+        table = study_table(config, range(args.seeds or n_seeds), folder, args)
+        if table is None:
+            continue
         row = {"method": method, **summarize(table, config.budget), **accuracy_columns(table)}
         rows.append(row)
         print(row, f"({time.perf_counter() - started:.0f} s)", flush=True)

@@ -103,6 +103,15 @@ def save_table(rows: list[dict], out: Path) -> None:
     print(text)
 
 
+def study_table(config, seeds, folder: Path, args) -> pd.DataFrame | None:
+    """A study's per-seed table: with ``--collect`` its ``seeds.csv`` as committed (None
+    where there is none), running nothing; else the study run (or resumed) in ``folder``."""
+    if args.collect:
+        path = folder / "seeds.csv"
+        return pd.read_csv(path) if path.is_file() else None
+    return run_study(config, seeds, folder, data=args.data, workers=args.workers)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder")
@@ -127,18 +136,9 @@ def main() -> None:
             config = SearchConfig(benchmark=dataset, stop_at_optimum=True, **settings)
             folder = Path(args.out) / dataset / method
             started = time.perf_counter()
-            if args.collect:  # tabulate what was run, run nothing
-                if not (folder / "seeds.csv").is_file():
-                    continue
-                table = pd.read_csv(folder / "seeds.csv")
-            else:
-                table = run_study(
-                    config,
-                    range(args.seeds or n_seeds),
-                    folder,
-                    data=args.data,
-                    workers=args.workers,
-                )
+            table = study_table(config, range(args.seeds or n_seeds), folder, args)
+            if table is None:
+                continue
             row = {"dataset": dataset, "method": method, **summarize(table, config.budget)}
             rows.append(row)
             print(row, f"({time.perf_counter() - started:.0f} s)", flush=True)

@@ -18,7 +18,8 @@ torch = require("torch")
 
 from weaknas.cli import main  # noqa: E402
 from weaknas.spaces.darts import PUBLISHED  # noqa: E402
-from weaknas.training.final import RECIPES, cutout  # noqa: E402
+from weaknas.training.final import RECIPES  # noqa: E402
+from weaknas.training.steps import cutout  # noqa: E402
 
 NB201_ARCH = (
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|"

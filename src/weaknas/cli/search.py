@@ -74,7 +74,7 @@ def search_command(args: argparse.Namespace) -> int:
     config = search_config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
     config, notes = config.for_space(benchmark.space)
-    feasible_for(benchmark, config)  # a constraint that cannot work fails before the folder
+    feasible = feasible_for(benchmark, config)  # a bad constraint fails before the folder
     for note in notes:  # on what runs: shown also under --quiet
         print(f"weaknas: note: {note}", file=sys.stderr)
     out = args.run_folder = search_folder(args)
@@ -101,7 +101,7 @@ def search_command(args: argparse.Namespace) -> int:
             + (
                 ""
                 if q is not None
-                else _distance_to_optimum(benchmark, result.evaluations, value, config)
+                else _distance_to_optimum(benchmark, result.evaluations, value, feasible)
             )
             + (
                 "  (best found is the best by the noisy value the search observed, one "
@@ -116,7 +116,7 @@ def search_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _distance_to_optimum(benchmark, evaluations, value: str, config) -> str:
+def _distance_to_optimum(benchmark, evaluations, value: str, feasible) -> str:
     """How far a search that missed the optimum got: the best found's rank by mean
     accuracy in the space (among the feasible architectures, under constraints), and its
     gap to the optimum (what a user asks then)."""
@@ -126,9 +126,6 @@ def _distance_to_optimum(benchmark, evaluations, value: str, config) -> str:
     if ok.empty:
         return ""
     means = benchmark.val_mean
-    from weaknas.runner.benchmark_search import feasible_for
-
-    feasible = feasible_for(benchmark, config)
     if feasible is not None:
         means = np.where(feasible, means, -np.inf)  # ranked among the feasible only
     best = int(ok.loc[ok["value"].idxmax(), "index"])  # best by observed value, as reported

@@ -43,7 +43,7 @@ def run_search(
         strategy = config.build_strategy(benchmark.space, seed)
     exact = bool(config.deterministic or benchmark.noiseless)
     known = known_table_metrics(benchmark, config.known)
-    feasible = feasible_for(benchmark, config)
+    feasible = feasible_for(benchmark, config, known)
     observer = BenchmarkObserver(benchmark, config.stop_at_optimum, exact, feasible=feasible)
     observer.notes += tuple(notes)
     settings = {
@@ -68,13 +68,20 @@ def run_search(
     )
 
 
-def feasible_for(benchmark: TabularBenchmark, config: SearchConfig) -> np.ndarray | None:
-    """Which architectures meet ``config``'s constraints (None without any); a bad
-    constraint or an unknown metric is a ``ValueError`` naming it."""
+def feasible_for(
+    benchmark: TabularBenchmark,
+    config: SearchConfig,
+    known: dict[str, np.ndarray] | None = None,
+) -> np.ndarray | None:
+    """Which architectures meet ``config``'s constraints (None without any), by the space's
+    known metrics and the table's declared ones (``known``, read here when not given); a
+    bad constraint or an unknown metric is a ``ValueError`` naming it."""
     if not config.constraints:
         return None
-    known = {**benchmark.space.known_metrics(), **known_table_metrics(benchmark, config.known)}
-    return feasible_mask(benchmark.space.size, parse_constraints(config.constraints), known)
+    if known is None:
+        known = known_table_metrics(benchmark, config.known)
+    metrics = {**benchmark.space.known_metrics(), **known}
+    return feasible_mask(benchmark.space.size, parse_constraints(config.constraints), metrics)
 
 
 def known_table_metrics(benchmark: TabularBenchmark, names) -> dict[str, np.ndarray]:

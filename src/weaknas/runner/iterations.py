@@ -64,14 +64,15 @@ class PredictorDiagnostics:
         """Diagnostics of a strategy's current predictor: from its whole-space scores, or
         from its scores of ``probe`` (the whole space when small, else a fixed sample;
         the top-100 correlation then needs the whole space)."""
-        unseen = strategy.unseen_indices() if hasattr(strategy, "unseen_indices") else None
         if strategy.latest_scores is not None or not hasattr(strategy, "score"):
-            return self(strategy.latest_scores, unseen)
+            if strategy.latest_scores is None:
+                return {}
+            return self(strategy.latest_scores, _unseen(strategy))
         scores = strategy.score(self.probe)
         if scores is None:
             return {}
         if len(self.probe) == len(self.truth):
-            return self(np.asarray(scores, dtype=float), unseen)
+            return self(np.asarray(scores, dtype=float), _unseen(strategy))
         return {"kendall_tau_all": _tau(np.asarray(scores, float), self.truth[self.probe])}
 
     def __call__(self, scores: np.ndarray | None, unseen: np.ndarray | None = None) -> dict:
@@ -100,6 +101,11 @@ class PredictorDiagnostics:
         if not np.isin(self.optimum, unseen):
             return float("nan")
         return float(1 + int((scores[unseen] > scores[self.optimum]).sum()))
+
+
+def _unseen(strategy) -> np.ndarray | None:
+    """The architectures a strategy has not proposed yet (None if it cannot say)."""
+    return strategy.unseen_indices() if hasattr(strategy, "unseen_indices") else None
 
 
 def _tau(a: np.ndarray, b: np.ndarray) -> float:

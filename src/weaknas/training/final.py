@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from weaknas.training.devices import resolve_device
+from weaknas.training.steps import crop_and_flip, cutout, evaluate
 
 CHECKPOINT = "checkpoint.pt"
 SETTINGS = "train.json"
@@ -153,6 +154,11 @@ class FinalTraining:
         self.build = network
         self.device = device
         self.progress = progress
+        self._side: int | None = None  # MobileNetV3: the sub-network's resolution
+        if settings.space == "mobilenetv3":
+            from weaknas.spaces.mobilenetv3 import R, parse_config
+
+            self._side = int(parse_config(settings.arch, None)[R])
 
     # --- the folder --------------------------------------------------------------------
     def _claim_folder(self) -> dict[str, Any] | None:
@@ -280,14 +286,11 @@ class FinalTraining:
 
     def _resize(self, x):
         """MobileNetV3 sees its sub-network's resolution."""
-        if self.settings.space != "mobilenetv3":
+        if self._side is None:
             return x
         import torch
 
-        from weaknas.spaces.mobilenetv3 import R, parse_config
-
-        side = int(parse_config(self.settings.arch, None)[R])
-        x = torch.nn.functional.interpolate(x, size=side, mode="bilinear")
+        x = torch.nn.functional.interpolate(x, size=self._side, mode="bilinear")
         return x.repeat(1, 3, 1, 1) if x.shape[1] == 1 else x
 
     def _epoch(self, model, optimizer, x_train, y_train, epoch, augment, device) -> float:
@@ -374,45 +377,6 @@ class FinalTraining:
         return summary
 
 
-def evaluate(model, x, y, device: str, resize=lambda x: x, batch: int = 500) -> float:
-    """Top-1 accuracy (%) of ``model`` on images ``x`` with labels ``y``."""
-    import torch
-
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for start in range(0, len(x), batch):
-            logits = model(resize(x[start : start + batch]).to(device))
-            correct += int((logits.argmax(1).cpu() == y[start : start + batch]).sum())
-    return 100.0 * correct / max(1, len(x))
-
-
-def crop_and_flip(x, generator):
-    """Random crops (zero padding of 1/8 of the side) and horizontal flips, per batch."""
-    import torch
-
-    pad = max(1, x.shape[-1] // 8)
-    side = x.shape[-1]
-    padded = torch.nn.functional.pad(x, (pad, pad, pad, pad))
-    dy, dx = torch.randint(0, 2 * pad + 1, (2,), generator=generator).tolist()
-    x = padded[:, :, dy : dy + side, dx : dx + side]
-    flip = torch.rand(len(x), generator=generator) < 0.5
-    return torch.where(flip[:, None, None, None], x.flip(-1), x)
-
-
-def cutout(x, length: int, generator):
-    """One zeroed square of side ``length`` per image, centred anywhere (DARTS's cutout)."""
-    import torch
-
-    n, _, h, w = x.shape
-    top = torch.randint(0, h, (n,), generator=generator)[:, None, None] - length // 2
-    left = torch.randint(0, w, (n,), generator=generator)[:, None, None] - length // 2
-    rows = torch.arange(h)[None, :, None]
-    cols = torch.arange(w)[None, None, :]
-    inside = (rows >= top) & (rows < top + length) & (cols >= left) & (cols < left + length)
-    return x * (~inside)[:, None].to(x.dtype)
-
-
 def draw_curves(history: list[dict[str, float]], path: Path) -> str | None:
     """A PNG of training loss and validation accuracy per epoch; None without
     matplotlib (the ``report`` extra)."""
@@ -444,8 +408,5 @@ __all__ = [
     "FinalTraining",
     "Recipe",
     "TrainSettings",
-    "crop_and_flip",
-    "cutout",
-    "evaluate",
     "training_network",
 ]

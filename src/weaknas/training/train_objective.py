@@ -19,6 +19,7 @@ import time
 
 from weaknas.training.devices import check_device, resolve_device
 from weaknas.training.nb201_net import _torch, build_network
+from weaknas.training.steps import crop_and_flip, evaluate
 
 SPACES = ("nb201", "darts", "mobilenetv3")
 MOBILENETV3_SCALE = 7  # image side = the sub-network's resolution / 7
@@ -125,16 +126,6 @@ class TrainObjective:
         x = nn.functional.interpolate(x, size=side, mode="bilinear")
         return x.repeat(1, 3, 1, 1) if x.shape[1] == 1 else x
 
-    def _augmented(self, x, generator, torch):
-        """Random crops with zero padding of 1/8 of the side, and horizontal flips."""
-        pad = max(1, x.shape[-1] // 8)
-        padded = torch.nn.functional.pad(x, (pad, pad, pad, pad))
-        shifts = torch.randint(0, 2 * pad + 1, (2,), generator=generator).tolist()
-        side = x.shape[-1]
-        x = padded[:, :, shifts[0] : shifts[0] + side, shifts[1] : shifts[1] + side]
-        flip = torch.rand(len(x), generator=generator) < 0.5
-        return torch.where(flip[:, None, None, None], x.flip(-1), x)
-
     def __call__(self, arch) -> dict:
         torch, nn = _torch()
         device = self._device(torch)
@@ -159,7 +150,7 @@ class TrainObjective:
                 rows = order[start : start + self.batch_size]
                 x = x_train[rows]
                 if self.augment:
-                    x = self._augmented(x, generator, torch)
+                    x = crop_and_flip(x, generator)
                 x, y = x.to(device), y_train[rows].to(device)
                 optimizer.zero_grad()
                 if scaler is not None:  # mixed precision on CUDA
@@ -171,15 +162,9 @@ class TrainObjective:
                 else:
                     loss_fn(net(x), y).backward()
                     optimizer.step()
-        net.eval()
-        correct = 0
-        with torch.no_grad():
-            for start in range(0, len(x_val), EVAL_BATCH):
-                x = x_val[start : start + EVAL_BATCH].to(device)
-                predicted = net(x).argmax(1).cpu()
-                correct += int((predicted == y_val[start : start + EVAL_BATCH]).sum())
+        accuracy = evaluate(net, x_val, y_val, device, batch=EVAL_BATCH)
         return {
-            "value": 100.0 * correct / len(x_val),
+            "value": accuracy,
             "seconds": time.perf_counter() - started,
             "parameters": float(sum(p.numel() for p in net.parameters())),
             "device": device,
