@@ -16,14 +16,7 @@ def export_command(args: argparse.Namespace) -> int:
     from weaknas.export import build_network, metadata, write_network
     from weaknas.export.files import SUFFIXES
 
-    if bool(args.run) == bool(args.arch):
-        raise ValueError("give a RUN_DIR of 'weaknas search', or --arch TEXT with --space S")
-    if args.run:
-        source = run_source(Path(args.run), args.rank)
-    else:
-        if not (args.space or args.benchmark):
-            raise ValueError("--arch needs --space (nb201, nb101, darts, mobilenetv3, FILE.json)")
-        source = {"space": args.space, "benchmark": args.benchmark, "arch": args.arch}
+    source = architecture_source(args, "nb201, nb101, darts, mobilenetv3, FILE.json")
     supernet = args.supernet or source.get("supernet")
     network = build_network(
         source.get("space"),
@@ -50,6 +43,19 @@ def export_command(args: argparse.Namespace) -> int:
             file=sys.stdout,
         )
     return 0
+
+
+def architecture_source(args: argparse.Namespace, spaces: str) -> dict[str, Any]:
+    """The architecture a command takes: the ``--rank``-th best of ``RUN_DIR``
+    (``run_source``), or ``--arch`` in ``--space`` (or NB201's ``--benchmark``)."""
+    if bool(args.run) == bool(args.arch):
+        raise ValueError("give a RUN_DIR of 'weaknas search', or --arch TEXT with --space S")
+    if args.run:
+        return run_source(Path(args.run), args.rank)
+    benchmark = getattr(args, "benchmark", None)  # export only: NB201's dataset
+    if not (args.space or benchmark):
+        raise ValueError(f"--arch needs --space ({spaces})")
+    return {"space": args.space, "benchmark": benchmark, "arch": args.arch}
 
 
 def run_source(run: Path, rank: int) -> dict[str, Any]:

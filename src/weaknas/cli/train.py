@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from weaknas.cli.export import run_source
+from weaknas.cli.export import architecture_source
 
 MODEL_FILE = "model.torchscript.pt"  # the trained network, loadable without weaknas
 
@@ -16,14 +16,7 @@ def train_command(args: argparse.Namespace) -> int:
     from weaknas.export.networks import space_family
     from weaknas.training.final import RECIPES, FinalTraining, TrainSettings, training_network
 
-    if bool(args.run) == bool(args.arch):
-        raise ValueError("give a RUN_DIR of 'weaknas search', or --arch TEXT with --space S")
-    if args.run:
-        source = run_source(Path(args.run), args.rank)
-    else:
-        if not args.space:
-            raise ValueError("--arch needs --space (nb201, nb101, darts, mobilenetv3)")
-        source = {"space": args.space, "benchmark": None, "arch": args.arch}
+    source = architecture_source(args, "nb201, nb101, darts, mobilenetv3")
     family = space_family(source.get("space"), source.get("benchmark"))
     if family not in RECIPES:
         raise ValueError(
