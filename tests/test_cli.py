@@ -307,3 +307,30 @@ def test_a_long_search_forecasts_its_cost_after_the_first_batch(tmp_path, monkey
     assert err.count("weaknas: forecast: 14 evaluations x") == 1
     lines = [line for line in out.splitlines() if line.startswith("[")]
     assert len(lines) == 14 and all(line.endswith("left") for line in lines)
+
+
+def test_a_multi_objective_search_from_the_command_line(tmp_path, capsys, nb201_csv):
+    out = tmp_path / "front"
+    base = ["search", "--data", str(nb201_csv), "--budget", "60", "--out", str(out)]
+    objectives = ["--objectives", "accuracy:max,edgegpu_latency:min"]
+    assert main([*base, *objectives]) == 0
+    printed = capsys.readouterr().out
+    front = pd.read_parquet(out / "pareto.parquet")
+    summary = json.loads((out / "summary.json").read_text())
+    assert f"front            {len(front)} architectures" in printed
+    assert "true front" in printed and front["arch"].iloc[0] in printed
+    assert summary["objectives"] == ["accuracy:max", "edgegpu_latency:min"]
+    assert json.loads((out / "cli.json").read_text())["objectives"] == objectives[1]
+    # a finished run resumes to the same front
+    assert main(["search", "--resume", str(out), "--quiet"]) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "pareto.parquet"), front)
+    for bad, named in [
+        ("accuracy", "NAME:max or NAME:min"),
+        ("accuracy:max,latency:min", "no metric 'latency'"),
+    ]:
+        code = main([*base[:-1], str(tmp_path / "bad"), "--objectives", bad])
+        err = capsys.readouterr().err
+        assert code == 2 and named in err and "Traceback" not in err
+        assert not (tmp_path / "bad").exists()
+    code = main([*base[:-1], str(tmp_path / "bad"), *objectives, "--strategy", "evolution"])
+    assert code == 2 and "searches one objective" in capsys.readouterr().err

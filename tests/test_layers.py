@@ -10,9 +10,10 @@ import weaknas
 
 SOURCE = Path(weaknas.__file__).parent
 # Lowest first. The package root's small modules (errors, names, lazy attributes, named
-# callables) are the floor; ``weaknas/__init__.py`` is the public face, above everything.
+# callables, Pareto dominance) are the floor; ``weaknas/__init__.py`` is the public face,
+# above everything.
 LAYERS = [
-    {"errors", "names", "_lazy", "callables"},
+    {"errors", "names", "_lazy", "callables", "pareto"},
     {"spaces"},
     {"benchmarks", "predictors"},
     {"strategies"},

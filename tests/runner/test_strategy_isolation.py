@@ -61,3 +61,28 @@ def test_no_strategy_method_receives_anything_from_the_benchmark_table(strategy,
     if strategy == "bananas":  # scores only candidates: asked, and diagnosed from that
         assert any(name == "score" for name, _, _ in spy.calls)
         assert np.isfinite(result.iterations["kendall_tau_top100"].to_numpy(float)[1:]).all()
+
+
+@pytest.mark.parametrize("strategy", ["weaknas", "tpe"])
+def test_with_several_objectives_a_strategy_is_told_only_what_each_evaluation_returned(
+    strategy, nb201_csv
+):
+    """The objectives and known metrics it is handed: none unless declared --known; each
+    tell: the value and the latency the evaluation returned, nothing of any other cell."""
+    benchmark = load_benchmark("nb201-cifar10", nb201_csv)
+    if "edgegpu_latency" not in benchmark.extra:
+        pytest.skip("HW-NAS-Bench metrics not beside the NB201 table")
+    objectives = "accuracy:max,edgegpu_latency:min"
+    config = SearchConfig(strategy=strategy, budget=40, objectives=objectives)
+    spy = spying(strategy_class(strategy))(benchmark.space, seed=0, **config.strategy_options())
+    result = run_search(benchmark, config, seed=0, strategy=spy)
+    rows = result.evaluations.set_index("index")
+    names = [name for name, _, _ in spy.calls]
+    assert names.count("set_objectives") == 1 and names.count("tell") == 40
+    for name, args, _ in spy.calls:
+        if name == "set_objectives":
+            given, known = args
+            assert [str(o) for o in given] == objectives.split(",") and known == {}
+        elif name == "tell":
+            index, values = args
+            assert values == [rows.loc[index, "value"], rows.loc[index, "edgegpu_latency"]]

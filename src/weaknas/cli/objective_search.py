@@ -252,6 +252,7 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
             settings=settings,
             observer=_noting(notes, forecast, quiet),
             constraints=config.constraints,
+            objectives=config.objectives or None,
         )
     except SearchStopped as stopped:
         print(
@@ -268,7 +269,13 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
             file=sys.stderr,
         )
         return 1
-    if not quiet:
+    if not quiet and config.objectives:
+        print(
+            f"{config.label} on {space.name} with {args.objective} (seed {args.seed}): "
+            f"{len(result.evaluations)} evaluations ({result.n_failed} failed) in "
+            f"{result.wall_seconds:.0f} s\n" + front_lines(result, out)
+        )
+    elif not quiet:
         print(
             f"{config.label} on {space.name} with {args.objective} (seed {args.seed}): "
             f"{len(result.evaluations)} evaluations ({result.n_failed} failed) in "
@@ -276,6 +283,42 @@ def _run(args, config, space, objective, executor, settings: dict, notes: list[s
             f"  value {fmt(result.best_value, 4)}\n  results {out / 'evaluations.parquet'}"
         )
     return 0
+
+
+def front_lines(result, out: Path, shown: int = 10) -> str:
+    """The observed front as the command prints it: the hypervolume, then up to
+    ``shown`` architectures with their objectives, first objective best first."""
+    from weaknas.pareto import parse_objectives
+    from weaknas.runner.pareto_results import objective_column
+
+    summary = result.summary
+    objectives = parse_objectives(summary["objectives"])
+    reference = ", ".join(f"{k} {v:.4g}" for k, v in summary["reference_point"].items())
+    lines = [
+        f"  front            {summary['pareto_size']} architectures observed non-dominated; "
+        f"hypervolume {summary['hypervolume']:.4g} from ({reference}: "
+        f"{summary['reference_point_is']})"
+    ]
+    if summary.get("true_hypervolume") is not None:
+        reached = []
+        for level in ("0.95", "0.99"):
+            queries = summary[f"queries_to_hypervolume_{level}"]
+            reached.append(
+                f"{level} after {queries} queries" if queries else f"{level} not reached"
+            )
+        lines.append(
+            f"  true front       {summary['true_front_size']} architectures; the evaluated "
+            f"ones reach {summary['hypervolume_ratio']:.3f} of its hypervolume "
+            f"({', '.join(reached)})"
+        )
+    front = result.pareto
+    for _, row in front.head(shown).iterrows():
+        values = "  ".join(f"{o.name} {fmt(row[objective_column(o)], 4)}" for o in objectives)
+        lines.append(f"    {values}  {row['arch']}")
+    if len(front) > shown:
+        lines.append(f"    ... {len(front) - shown} more")
+    lines.append(f"  results          {out / 'pareto.parquet'}, {out / 'summary.json'}")
+    return "\n".join(lines)
 
 
 def _retry(out: Path) -> str:

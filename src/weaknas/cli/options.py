@@ -25,6 +25,7 @@ def search_config(args: argparse.Namespace, **overrides):
         preset=args.preset,
         constraints=tuple(args.constraint or ()),
         known=tuple(args.known or ()),
+        objectives=args.objectives or (),
         **{name: getattr(args, name) for name in strategy_parameters(strategy)},
     )
     return SearchConfig(**{**settings, **overrides})

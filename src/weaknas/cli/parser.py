@@ -75,7 +75,18 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="METRIC",
         help="a benchmark table's metric the search may know before evaluating (as a "
-        "latency lookup table of the target device), for --constraint (repeatable)",
+        "latency lookup table of the target device), for --constraint and --objectives "
+        "(repeatable)",
+    )
+    parser.add_argument(
+        "--objectives",
+        default=None,
+        metavar="NAME:DIR,NAME:DIR",
+        help="search two or three objectives at once, each max or min, e.g. "
+        "accuracy:max,edgegpu_latency:min: accuracy (or value) is the objective's value, "
+        "another name a metric the evaluation returns or the search knows (a benchmark "
+        "table's column, mobilenetv3's mflops and params_m); writes pareto.parquet and "
+        "the front's hypervolume (weaknas, random, tpe and nsga2)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 

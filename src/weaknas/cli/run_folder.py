@@ -25,6 +25,7 @@ SEARCH_SETTINGS = (
     "preset",
     "constraint",
     "known",
+    "objectives",
     *STRATEGY_SETTINGS,
     *OBJECTIVE_FLAGS,
 )
@@ -41,6 +42,7 @@ RUN_FILES = (
     "events.jsonl",
     "evaluations.parquet",
     "iterations.parquet",
+    "pareto.parquet",
     "summary.json",
 )
 

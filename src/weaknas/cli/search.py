@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from weaknas.cli.objective_search import objective_search
+from weaknas.cli.objective_search import front_lines, objective_search
 from weaknas.cli.options import (
     OBJECTIVE_FLAGS,
     check_strategy_flags,
@@ -60,7 +60,7 @@ def search_command(args: argparse.Namespace) -> int:
         )
     from weaknas.benchmarks import load_benchmark
     from weaknas.runner import run_search
-    from weaknas.runner.benchmark_search import feasible_for
+    from weaknas.runner.benchmark_search import check_objectives, feasible_for
     from weaknas.runner.config import SPACE_PRESETS
 
     if args.preset in SPACE_PRESETS:
@@ -75,6 +75,7 @@ def search_command(args: argparse.Namespace) -> int:
     benchmark = load_benchmark(config.benchmark, args.data)
     config, notes = config.for_space(benchmark.space)
     feasible = feasible_for(benchmark, config)  # a bad constraint fails before the folder
+    check_objectives(benchmark, config)  # so does an objective the table does not have
     for note in notes:  # on what runs: shown also under --quiet
         print(f"weaknas: note: {note}", file=sys.stderr)
     out = args.run_folder = search_folder(args)
@@ -83,7 +84,14 @@ def search_command(args: argparse.Namespace) -> int:
         benchmark, config, args.seed, out_dir=out, progress=progress, resume=bool(args.resume)
     )
     summary = result.summary
-    if not args.quiet:
+    if not args.quiet and config.objectives:
+        print(
+            f"{config.label} on {benchmark.name} (seed {args.seed}, data: {benchmark.source})\n"
+            f"  queries          {summary['n_queries']} in {summary['wall_seconds']:.1f} s "
+            f"(fit {summary['fit_seconds']:.1f} s, rank {summary['rank_seconds']:.1f} s)\n"
+            + front_lines(result, out)
+        )
+    elif not args.quiet:
         q = summary["queries_to_optimum"]
         value = "test" if benchmark.name == "nb101" else "val"
         within = "; the best within " + ", ".join(config.constraints) if config.constraints else ""

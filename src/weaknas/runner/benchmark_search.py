@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from weaknas.benchmarks.base import TabularBenchmark
+from weaknas.pareto import parse_objectives
 from weaknas.runner.config import SearchConfig
 from weaknas.runner.constraints import feasible_mask, parse_constraints
 from weaknas.runner.engine import SearchResult, search
@@ -39,11 +40,16 @@ def run_search(
             "given; pass SearchConfig(benchmark=...) matching the benchmark"
         )
     config, notes = config.for_space(benchmark.space)
+    check_objectives(benchmark, config)
     if strategy is None:
         strategy = config.build_strategy(benchmark.space, seed)
     exact = bool(config.deterministic or benchmark.noiseless)
     known = known_table_metrics(benchmark, config.known)
     feasible = feasible_for(benchmark, config, known)
+    if config.objectives and config.stop_at_optimum:
+        raise ValueError(
+            "stop_at_optimum measures one objective; a search of several spends its budget"
+        )
     observer = BenchmarkObserver(benchmark, config.stop_at_optimum, exact, feasible=feasible)
     observer.notes += tuple(notes)
     settings = {
@@ -65,6 +71,7 @@ def run_search(
         settings=settings,
         constraints=config.constraints,
         known_metrics=known,
+        objectives=config.objectives or None,
     )
 
 
@@ -82,6 +89,19 @@ def feasible_for(
         known = known_table_metrics(benchmark, config.known)
     metrics = {**benchmark.space.known_metrics(), **known}
     return feasible_mask(benchmark.space.size, parse_constraints(config.constraints), metrics)
+
+
+def check_objectives(benchmark: TabularBenchmark, config: SearchConfig) -> None:
+    """``ValueError`` naming an objective that is neither the accuracy nor a metric of
+    the benchmark's table or space (before any folder is made)."""
+    metrics = {*benchmark.extra.columns, *benchmark.space.known_metrics()}
+    for objective in parse_objectives(config.objectives) if config.objectives else ():
+        if not objective.primary and objective.name not in metrics:
+            names = ", ".join(["accuracy", *sorted(metrics)])
+            raise ValueError(
+                f"--objectives {objective}: {benchmark.name} has no metric "
+                f"{objective.name!r} ({names})"
+            )
 
 
 def known_table_metrics(benchmark: TabularBenchmark, names) -> dict[str, np.ndarray]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from weaknas.pareto import parse_objectives
 from weaknas.runner.constraints import parse_constraints
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.base import Strategy
@@ -106,6 +107,9 @@ class SearchConfig:
     # when given, so older records read back unchanged.
     constraints: tuple[str, ...]
     known: tuple[str, ...]
+    # Several objectives searched at once (``"accuracy:max,edgegpu_latency:min"``):
+    # recorded only when given.
+    objectives: tuple[str, ...]
     options: StrategyOptions
 
     def __init__(
@@ -120,11 +124,14 @@ class SearchConfig:
         preset: str | None = None,
         constraints: Sequence[str] = (),
         known: Sequence[str] = (),
+        objectives: str | Sequence[str] = (),
         **options: Any,
     ) -> None:
         parsed = parse_constraints(constraints)  # a malformed one is named here
         object.__setattr__(self, "constraints", tuple(str(c) for c in parsed))
         object.__setattr__(self, "known", tuple(known))
+        searched = parse_objectives(objectives) if objectives else ()
+        object.__setattr__(self, "objectives", tuple(str(o) for o in searched))
         for name, value in (
             ("benchmark", benchmark),
             ("strategy", strategy),
@@ -138,6 +145,12 @@ class SearchConfig:
         if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
             raise ValueError(f"budget must be a whole number >= 1, got {budget!r}")
         options_class = strategy_options_class(strategy)  # names an unknown strategy
+        if self.objectives and not options_class.MULTI_OBJECTIVE:
+            several = [s for s in STRATEGIES if strategy_options_class(s).MULTI_OBJECTIVE]
+            raise ValueError(
+                f"--objectives: the {strategy} strategy searches one objective; for several "
+                f"use {', '.join(several)}"
+            )
         takes = options_class.names()
         given = {name: value for name, value in options.items() if value is not None}
         refused = sorted(set(given) - set(takes))
@@ -249,6 +262,7 @@ class SearchConfig:
             "preset": self.preset,
             **({"constraints": list(self.constraints)} if self.constraints else {}),
             **({"known": list(self.known)} if self.known else {}),
+            **({"objectives": list(self.objectives)} if self.objectives else {}),
         }
 
     @property
@@ -275,5 +289,5 @@ def recorded_config(stored: dict) -> SearchConfig:
     if "space" not in stored and stored.get("strategy") == "evolution":
         stored["n_init"] = stored["batch_size"] = None  # its own defaults: what ran
     general = {"benchmark", "strategy", "budget", "deterministic", "stop_at_optimum", "space"}
-    general |= {"preset", "constraints", "known"}
+    general |= {"preset", "constraints", "known", "objectives"}
     return SearchConfig(**{k: v for k, v in stored.items() if k in general or k in takes})

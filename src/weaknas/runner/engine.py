@@ -39,6 +39,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaknas.errors import DataFileError
+from weaknas.pareto import Objective, parse_objectives
 from weaknas.runner.batches import SearchStopped, evaluate_batch
 from weaknas.runner.constraints import Constraint, feasible_mask, parse_constraints
 from weaknas.runner.durable_log import DurableLog, read_log
@@ -73,6 +74,7 @@ class Search:
         settings: dict | None = None,
         constraints: Iterable[str | Constraint] = (),
         known_metrics: Mapping[str, np.ndarray] | None = None,
+        objectives: str | Iterable[str | Objective] | None = None,
         **options,
     ) -> None:
         self.observer = observer or Observer()
@@ -92,6 +94,15 @@ class Search:
         self._space_fingerprint = space.fingerprint() if out_dir is not None else None
         self.seed = seed
         self.settings = settings or {"strategy": name, "seed": seed, "options": options}
+        # Several objectives: the strategy is told one value per objective (its
+        # primary one is the objective's value; the others are named metrics, known
+        # before evaluation or returned with it).
+        self.objectives = parse_objectives(objectives) if objectives else ()
+        self._known = {**space.known_metrics(), **(known_metrics or {})}
+        if self.objectives:
+            self.strategy.set_objectives(self.objectives, self._known)
+            self.observer.watch_objectives(self.objectives, self._known)
+            self.settings = {**self.settings, "objectives": [str(o) for o in self.objectives]}
         self.constraints = parse_constraints(constraints)
         self.feasible: np.ndarray | None = None  # with constraints: which may be proposed
         if self.constraints:
@@ -253,6 +264,10 @@ class Search:
             raise ValueError(f"trial {trial.index} was not handed out or is already recorded")
         if not math.isfinite(outcome.elapsed):
             outcome.elapsed = self.elapsed()
+        if self.objectives and outcome.ok:
+            missing = self._objective_values(trial.index, outcome)
+            if isinstance(missing, str):  # a failed evaluation for this search
+                outcome = Outcome(None, missing, outcome.seconds, outcome.info, outcome.elapsed)
         self.outcomes[trial.index] = outcome
         self._write(
             {
@@ -269,9 +284,33 @@ class Search:
             sync=outcome.seconds >= SYNC_AFTER_SECONDS,
         )
 
+    def _objective_values(self, index: int, outcome: Outcome) -> list[float] | str:
+        """One value per objective for an evaluation, or the error saying which is
+        missing (then the evaluation counts as failed)."""
+        values = []
+        for objective in self.objectives:
+            if objective.primary:
+                value = outcome.value
+            elif objective.name in self._known:
+                value = self._known[objective.name][index]
+            else:
+                value = outcome.info.get(objective.name)
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                given = ", ".join(sorted(outcome.info)) or "nothing else"
+                return (
+                    f"objective {objective.name!r} (--objectives) has no finite value here: "
+                    f"got {value!r}; the evaluation returned value and {given}"
+                )
+            values.append(float(value))
+        return values
+
     def _tell_strategy(self, index: int) -> None:
         outcome = self.outcomes[index]
-        if outcome.ok and outcome.value is not None:
+        if outcome.ok and outcome.value is not None and self.objectives:
+            values = self._objective_values(index, outcome)
+            assert not isinstance(values, str)  # a missing value was recorded as a failure
+            self.strategy.tell(index, values)
+        elif outcome.ok and outcome.value is not None:
             self.strategy.tell(index, outcome.value)
         else:
             self.strategy.tell_failure(index)
@@ -363,6 +402,7 @@ def search(
     settings: dict | None = None,
     constraints: Iterable[str | Constraint] = (),
     known_metrics: Mapping[str, np.ndarray] | None = None,
+    objectives: str | Iterable[str | Objective] | None = None,
     **options,
 ) -> SearchResult:
     """Evaluate ``objective(arch)`` on up to ``budget`` architectures chosen by ``strategy``.
@@ -379,7 +419,9 @@ def search(
     (tabular benchmarks: no parsing). ``constraints`` (``"mflops<=400"``, ...) on metrics
     known before evaluation (the space's ``known_metrics``, and ``known_metrics`` given
     here, one value per architecture) keep every infeasible architecture from being
-    proposed (``weaknas.runner.constraints``).
+    proposed (``weaknas.runner.constraints``). ``objectives`` (``"accuracy:max,latency:min"``)
+    searches two or three at once (``weaknas.pareto``): the objective's value and named
+    metrics it returns or the space knows; the run then writes its observed Pareto front.
     """
     refuse_search_in_worker_bootstrap()
     budget = _check_count("budget", budget)
@@ -401,6 +443,7 @@ def search(
         settings=settings,
         constraints=constraints,
         known_metrics=known_metrics,
+        objectives=objectives,
         **options,
     )
     if retry_failed:

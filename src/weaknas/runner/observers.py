@@ -13,7 +13,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from weaknas.pareto import Objective, minimisation_form, nondominated
 from weaknas.runner.iterations import PredictorDiagnostics, benchmark_columns, iteration_table
+from weaknas.runner.pareto_results import (
+    hypervolume_after_each,
+    hypervolume_of,
+    nadir,
+    objective_points,
+    queries_to_ratio,
+)
+
+HYPERVOLUME_LEVELS = (0.95, 0.99)  # queries to reach these shares of the true hypervolume
 
 # Summary keys only a benchmark can fill; null for a user's objective.
 TRUTH_KEYS = (
@@ -34,19 +44,58 @@ class Observer:
     """Knows nothing beyond the values told: the search's own progress only."""
 
     notes: tuple[str, ...] = ()
+    objectives: tuple[Objective, ...] = ()
 
     def on_ask(self, strategy, iteration: int) -> None:
         """Called after the strategy proposed the batch of ``iteration`` (replays too)."""
+
+    def watch_objectives(self, objectives, known) -> None:
+        """The search has several ``objectives``; ``known`` holds the metrics known for
+        every architecture before evaluation."""
+        self.objectives = tuple(objectives)
 
     def stop(self, run) -> bool:
         """End the search now (between batches)."""
         return False
 
+    def reference_point(self, evaluations: pd.DataFrame) -> tuple[np.ndarray, str]:
+        """The hypervolume's reference point (one value per objective, own direction)
+        and how it was chosen: without a known truth, the worst value evaluated."""
+        points = objective_points(evaluations, self.objectives)
+        return nadir(points, self.objectives), "the worst value of each objective evaluated"
+
     def iterations(self, evaluations: pd.DataFrame) -> pd.DataFrame:
-        return iteration_table(evaluations)
+        return self._with_hypervolume(iteration_table(evaluations), evaluations)
+
+    def _with_hypervolume(self, table: pd.DataFrame, evaluations: pd.DataFrame) -> pd.DataFrame:
+        """``hypervolume``: of the values observed so far, from the reference point."""
+        if not self.objectives or evaluations.empty:
+            return table
+        reference, _ = self.reference_point(evaluations)
+        points = objective_points(evaluations, self.objectives)
+        curve = hypervolume_after_each(points, self.objectives, reference)
+        return table.assign(hypervolume=curve[table["n_queries"].to_numpy() - 1])
 
     def summary(self, evaluations: pd.DataFrame, best: pd.Series | None) -> dict:
-        return dict.fromkeys(TRUTH_KEYS)
+        return {**dict.fromkeys(TRUTH_KEYS), **self.objectives_summary(evaluations)}
+
+    def objectives_summary(self, evaluations: pd.DataFrame) -> dict:
+        """The summary keys of a search of several objectives (none otherwise)."""
+        if not self.objectives:
+            return {}
+        reference, how = self.reference_point(evaluations)
+        points = objective_points(evaluations, self.objectives)
+        usable = np.all(np.isfinite(points), axis=1)
+        front = nondominated(minimisation_form(points[usable], self.objectives))
+        return {
+            "objectives": [str(o) for o in self.objectives],
+            "reference_point": {
+                o.name: float(r) for o, r in zip(self.objectives, reference, strict=True)
+            },
+            "reference_point_is": how,
+            "pareto_size": int(front.sum()),
+            "hypervolume": hypervolume_of(points, self.objectives, reference),
+        }
 
 
 class BenchmarkObserver(Observer):
@@ -73,6 +122,50 @@ class BenchmarkObserver(Observer):
         self._diagnose = PredictorDiagnostics(benchmark, optimum=self.optimum)
         self.notes = tuple(benchmark.notes)
         self.diagnostics: dict[int, dict] = {}
+        self.feasible = feasible
+        self.truth: np.ndarray | None = None  # every architecture's true objective values
+
+    def watch_objectives(self, objectives, known) -> None:
+        """The table's truth per objective (mean validation accuracy for the primary
+        one), its true front (computed exhaustively; among the feasible architectures
+        under constraints) and the reference point: each metric's median over the space."""
+        super().watch_objectives(objectives, known)
+        bench = self.benchmark
+        columns = []
+        for objective in self.objectives:
+            if objective.primary:
+                columns.append(np.asarray(bench.val_mean, dtype=float))
+            elif objective.name in known:
+                columns.append(np.asarray(known[objective.name], dtype=float))
+            elif objective.name in bench.extra.columns:
+                columns.append(bench.extra[objective.name].to_numpy(float))
+            else:
+                names = ", ".join(["accuracy", *bench.extra.columns])
+                raise ValueError(
+                    f"--objectives {objective}: {bench.name} has no metric "
+                    f"{objective.name!r} ({names})"
+                )
+        self.truth = np.column_stack(columns)
+        self.reference = np.nanmedian(self.truth, axis=0)
+        usable = np.all(np.isfinite(self.truth), axis=1)
+        if self.feasible is not None:
+            usable &= self.feasible
+        candidates = np.flatnonzero(usable)
+        front = nondominated(minimisation_form(self.truth[candidates], self.objectives))
+        self.true_front = candidates[front]
+        self.true_hypervolume = hypervolume_of(
+            self.truth[self.true_front], self.objectives, self.reference
+        )
+
+    def reference_point(self, evaluations: pd.DataFrame) -> tuple[np.ndarray, str]:
+        return self.reference, "each objective's median over the space (the table)"
+
+    def _ratio_after_each(self, evaluations: pd.DataFrame) -> np.ndarray:
+        """Hypervolume of the evaluated architectures' true values over the true
+        front's, after each query."""
+        points = objective_points(evaluations, self.objectives, truth=True)
+        curve = hypervolume_after_each(points, self.objectives, self.reference)
+        return curve / self.true_hypervolume
 
     def on_ask(self, strategy, iteration: int) -> None:
         self.diagnostics[iteration] = self._diagnose.for_strategy(strategy)
@@ -81,8 +174,14 @@ class BenchmarkObserver(Observer):
         return self.stop_at_optimum and self.optimum in run.outcomes
 
     def iterations(self, evaluations: pd.DataFrame) -> pd.DataFrame:
-        table = iteration_table(evaluations)
-        return benchmark_columns(table, evaluations, self.diagnostics, self.benchmark, self.optimum)
+        table = self._with_hypervolume(iteration_table(evaluations), evaluations)
+        table = benchmark_columns(
+            table, evaluations, self.diagnostics, self.benchmark, self.optimum
+        )
+        if self.objectives and not evaluations.empty:
+            ratios = self._ratio_after_each(evaluations)
+            table["hypervolume_ratio"] = ratios[table["n_queries"].to_numpy() - 1]
+        return table
 
     def summary(self, evaluations: pd.DataFrame, best: pd.Series | None) -> dict:
         bench = self.benchmark
@@ -103,7 +202,29 @@ class BenchmarkObserver(Observer):
             # the best observed, so a run stopped there can be scored at later query counts.
             "exact_observations": self.exact,
             **({"optimum_is_best_feasible": True} if self.constrained else {}),
+            **self.objectives_summary(evaluations),
         }
+
+    def objectives_summary(self, evaluations: pd.DataFrame) -> dict:
+        """Adds the truth: the true front's size and hypervolume, the ratio reached
+        (true values of the evaluated architectures) and the queries to reach 0.95 and
+        0.99 of it."""
+        found = super().objectives_summary(evaluations)
+        if not self.objectives:
+            return found
+        ratios = self._ratio_after_each(evaluations) if len(evaluations) else np.zeros(0)
+        found.update(
+            {
+                "true_front_size": len(self.true_front),
+                "true_hypervolume": self.true_hypervolume,
+                "hypervolume_ratio": float(ratios[-1]) if len(ratios) else 0.0,
+                **{
+                    f"queries_to_hypervolume_{level}": queries_to_ratio(ratios, level)
+                    for level in HYPERVOLUME_LEVELS
+                },
+            }
+        )
+        return found
 
 
 def queries_to_optimum(indices: np.ndarray, optimum: int) -> int | None:

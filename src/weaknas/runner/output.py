@@ -17,6 +17,9 @@ each seed of a study):
 - ``iterations.parquet``: one row per iteration: ``n_queries``, ``n_failed``,
   ``best_value``; on a benchmark also the pick's truth, regret and the predictor's rank
   correlation (``weaknas.runner.iterations.benchmark_columns``).
+- ``pareto.parquet`` (a search of several objectives only): the evaluations no other
+  dominates by the values observed, every column of ``evaluations.parquet``, best first
+  by the first objective.
 - ``summary.json`` (written last: its presence marks a finished run), keys in
   ``SUMMARY_KEYS``.
 """
@@ -40,6 +43,7 @@ LOG = "events.jsonl"
 EVALUATIONS = "evaluations.parquet"
 ITERATIONS = "iterations.parquet"
 SUMMARY = "summary.json"
+PARETO = "pareto.parquet"
 
 #: ``summary.json``, for every search. Those marked (benchmark) are null for a user's
 #: objective, which has no known truth.
@@ -68,6 +72,22 @@ SUMMARY_KEYS = {
     "settings": "everything the run was started with",
     "notes": "what to know when reading the numbers (e.g. NB101 has no validation split)",
     "versions": "Python, weaknas (with code_version) and the libraries that shape the numbers",
+}
+
+#: ``summary.json`` of a search of several objectives adds these (after the benchmark's).
+OBJECTIVE_KEYS = {
+    "objectives": "each NAME:max or NAME:min searched",
+    "reference_point": "the hypervolume's reference, one value each",
+    "reference_point_is": "how it was chosen: on a benchmark each "
+    "metric's median over the space, otherwise the worst value evaluated",
+    "pareto_size": "evaluations on the observed front (pareto.parquet)",
+    "hypervolume": "of the observed values, from the reference point",
+    "true_front_size": "(benchmark) architectures on the true front",
+    "true_hypervolume": "(benchmark) the true front's hypervolume",
+    "hypervolume_ratio": "(benchmark) hypervolume of the evaluated "
+    "architectures' true values over true_hypervolume",
+    "queries_to_hypervolume_0.95": "(benchmark) queries until that ratio reached 0.95, or null",
+    "queries_to_hypervolume_0.99": "(benchmark) the same for 0.99",
 }
 
 _VERSIONED = ("numpy", "pandas", "scikit-learn", "scipy", "lightgbm", "xgboost-cpu", "torch")

@@ -12,11 +12,13 @@ import pandas as pd
 from weaknas.runner.output import (
     EVALUATIONS,
     ITERATIONS,
+    PARETO,
     SUMMARY,
     library_versions,
     write_json,
     write_table,
 )
+from weaknas.runner.pareto_results import observed_front
 
 if TYPE_CHECKING:
     from weaknas.runner.engine import Search
@@ -31,6 +33,8 @@ class SearchResult:
     wall_seconds: float
     summary: dict = field(default_factory=dict)
     iterations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # several objectives: the observed non-dominated evaluations (empty otherwise)
+    pareto: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def finish(run: Search, budget: int) -> SearchResult:
@@ -40,6 +44,7 @@ def finish(run: Search, budget: int) -> SearchResult:
     best = run.best()
     wall = run.elapsed()
     summary = summarize(run, evaluations, wall, budget)
+    pareto = observed_front(evaluations, run.objectives) if run.objectives else pd.DataFrame()
     result = SearchResult(
         best_arch=run.space.architecture(best[0]) if best else None,
         best_value=best[1] if best else None,
@@ -48,10 +53,13 @@ def finish(run: Search, budget: int) -> SearchResult:
         wall_seconds=wall,
         summary=summary,
         iterations=iterations,
+        pareto=pareto,
     )
     if run.out_dir is not None:
         write_table(run.out_dir / EVALUATIONS, evaluations)
         write_table(run.out_dir / ITERATIONS, iterations)
+        if run.objectives:
+            write_table(run.out_dir / PARETO, pareto)
         write_json(run.out_dir / SUMMARY, summary)  # last: its presence marks a finished run
     return result
 

@@ -9,12 +9,13 @@ batch in parallel and tell the results in any order.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from weaknas.pareto import Objective
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies.options import StrategyOptions
 
@@ -88,6 +89,11 @@ class Strategy(ABC):
         # with the truth, the paper's optimistic metric); None if the strategy has none.
         self.latest_scores: np.ndarray | None = None
         self.n_failed = 0  # evaluations reported through tell_failure
+        # Several objectives (``set_objectives``): each told value is one number per
+        # objective, in its own direction; ``_told_value`` keeps the first of them.
+        self.objectives: tuple[Objective, ...] = ()
+        self.known_objectives: dict[str, np.ndarray] = {}
+        self._told_vector: list[np.ndarray] = []
 
     # --- the protocol --------------------------------------------------------------------
     def ask(self, max_count: int | None = None) -> list[Suggestion]:
@@ -107,19 +113,28 @@ class Strategy(ABC):
             self._pending.add(suggestion.index)
         return batch
 
-    def tell(self, index: int, value: float) -> None:
-        """Record the observed value of a proposed architecture."""
+    def tell(self, index: int, value: float | Sequence[float]) -> None:
+        """Record the observed value of a proposed architecture (with several objectives:
+        one value per objective, in the order and directions of ``objectives``)."""
         index = self.space.check_index(index)
         if index not in self._pending and index not in self._failed:
             raise ValueError(f"architecture {index} was not proposed or was already told")
-        if not np.isfinite(value):
+        vector = np.asarray(value, dtype=float).reshape(-1)
+        if len(vector) != max(1, len(self.objectives)):
+            raise ValueError(
+                f"architecture {index}: {len(vector)} value(s) told for "
+                f"{max(1, len(self.objectives))} objective(s)"
+            )
+        if not np.all(np.isfinite(vector)):
             raise ValueError(f"architecture {index}: observed value {value!r} is not finite")
         if index in self._failed:  # a failed evaluation, retried
             self._failed.discard(index)
             self.n_failed -= 1
         self._pending.discard(index)
         self._told_index.append(index)
-        self._told_value.append(float(value))
+        self._told_value.append(float(vector[0]))
+        if self.objectives:
+            self._told_vector.append(vector)
 
     def tell_failure(self, index: int) -> None:
         """Record that a proposed architecture could not be evaluated (crash, NaN,
@@ -153,6 +168,28 @@ class Strategy(ABC):
         for index in taken:
             self._seen[self.space.check_index(index)] = True
 
+    def set_objectives(
+        self, objectives: Sequence[Objective], known: Mapping[str, np.ndarray] | None = None
+    ) -> None:
+        """Search several objectives at once: from now on each ``tell`` gives one value
+        per objective. ``known`` holds, for objectives known before evaluation (analytic
+        costs, a device's lookup table), their value for every architecture. Before the
+        first ``ask`` only; a strategy that searches one objective refuses."""
+        if not self.Options.MULTI_OBJECTIVE:
+            raise ValueError(
+                f"{type(self).__name__} searches one objective; for several use weaknas, "
+                "random, tpe or nsga2"
+            )
+        if self.n_told or self._seen.any():
+            raise ValueError("set_objectives configures a fresh strategy, before its first ask")
+        self.objectives = tuple(objectives)
+        known = known or {}
+        self.known_objectives = {
+            o.name: np.asarray(known[o.name], dtype=float)
+            for o in self.objectives
+            if o.name in known
+        }
+
     # --- for subclasses ------------------------------------------------------------------
     def _follow_growth(self) -> None:
         """Make room for members a growing pool gained (``spaces.pool``): they are unseen."""
@@ -167,6 +204,13 @@ class Strategy(ABC):
     def observations(self) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of everything told so far."""
         return np.asarray(self._told_index, dtype=np.int64), np.asarray(self._told_value)
+
+    def observed_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, values) told with several objectives: one row per architecture, one
+        column per objective, in its own direction."""
+        k = len(self.objectives)
+        values = np.array(self._told_vector, dtype=float).reshape(-1, k)
+        return np.asarray(self._told_index, dtype=np.int64), values
 
     def unseen_indices(self) -> np.ndarray:
         """Architectures neither evaluated nor pending."""

@@ -33,8 +33,8 @@ class RegularizedEvolution(Strategy):
         self.batch_size = given.batch_size
         self.population: deque[tuple[int, float]] = deque(maxlen=given.n_init)
 
-    def tell(self, index: int, value: float) -> None:
-        super().tell(index, value)
+    def tell(self, index: int, value) -> None:
+        super().tell(index, value)  # one objective only (it refuses several)
         self.population.append((int(index), float(value)))  # the oldest member drops out
 
     def step_size(self) -> int:

@@ -67,6 +67,8 @@ class StrategyOptions:
 
     # Options whose default a benchmark family's protocol sets (``for_protocol``).
     PROTOCOL_SET: ClassVar[tuple[str, ...]] = ()
+    # Whether the strategy can search several objectives at once (``--objectives``).
+    MULTI_OBJECTIVE: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -183,6 +185,8 @@ class WeakNASOptions(PredictorOptions):
     """WeakNAS: 10 initial, 10 per step, top-100, the default picks (``DEFAULT_PICKS``;
     ``acquisition="uniform"`` is the paper's). See ``weaknas.strategies.weaknas``."""
 
+    MULTI_OBJECTIVE: ClassVar[bool] = True
+
     top_m: str | int | TopMSchedule = option(
         "100",
         "the predicted top-M that uniform picks draw from (the explore share, stalls, "
@@ -234,6 +238,14 @@ class WeakNASOptions(PredictorOptions):
         "(default 5 without --acquisition, else 0: never)",
         minimum=0,
         metavar="K",
+    )
+    pareto_picks: str = option(
+        "hvi",
+        "with several objectives (--objectives): order the candidates by predicted "
+        "hypervolume improvement, each pick believed (hvi; two objectives, else nds), or by "
+        "predicted non-dominated sorting (nds) (default hvi)",
+        kind="choice",
+        choices=("hvi", "nds"),
     )
     pool_grow: int = option(
         0,
@@ -307,6 +319,8 @@ class WeakNASOptions(PredictorOptions):
 class RandomOptions(BatchOptions):
     """Uniform random search."""
 
+    MULTI_OBJECTIVE: ClassVar[bool] = True  # it ignores the values told
+
 
 @dataclass(frozen=True, kw_only=True)
 class EvolutionOptions(BatchOptions, InitialDesignOptions):
@@ -357,7 +371,21 @@ class BananasOptions(PredictorOptions):
 
 @dataclass(frozen=True, kw_only=True)
 class TPEOptions(InitialDesignOptions):
-    """Optuna's TPE over the space's choices (needs the optuna extra)."""
+    """Optuna's TPE over the space's choices (needs the optuna extra); with several
+    objectives, Optuna's multi-objective TPE."""
+
+    MULTI_OBJECTIVE: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class NSGA2Options(StrategyOptions):
+    """Optuna's NSGA-II over the space's choices (needs the optuna extra)."""
+
+    MULTI_OBJECTIVE: ClassVar[bool] = True
+
+    population_size: int = option(
+        50, "nsga2: architectures per generation (default 50, Optuna's)", minimum=2
+    )
 
 
 __all__ = [
@@ -366,6 +394,7 @@ __all__ = [
     "EvolutionOptions",
     "Flag",
     "LocalSearchOptions",
+    "NSGA2Options",
     "RandomOptions",
     "SinglePredictorOptions",
     "StrategyOptions",

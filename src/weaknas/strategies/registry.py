@@ -13,6 +13,7 @@ from weaknas.strategies.options import (
     BananasOptions,
     EvolutionOptions,
     LocalSearchOptions,
+    NSGA2Options,
     RandomOptions,
     SinglePredictorOptions,
     StrategyOptions,
@@ -36,6 +37,7 @@ REGISTRY: dict[str, tuple[str, type[StrategyOptions]]] = {
         SinglePredictorOptions,
     ),
     "tpe": ("weaknas.strategies.tpe:TPESearch", TPEOptions),  # needs the optuna extra
+    "nsga2": ("weaknas.strategies.tpe:NSGA2Search", NSGA2Options),  # needs the optuna extra
 }
 STRATEGIES = tuple(REGISTRY)
 

@@ -29,6 +29,14 @@ others only its K best unseen architectures (plus the local candidates), and eve
 is made from that shortlist. An ensemble then costs about one whole-space ranking, not
 ``n_models``; on large spaces (NB101) that is most of a run's time.
 
+Several objectives (``set_objectives``, ``--objectives accuracy:max,latency:min``): a
+weak predictor per objective observed with the evaluation (an objective known before
+evaluation, such as analytic FLOPs or a device's latency table, is used as it is), and
+the unseen architectures are ordered by non-dominated sorting of their predicted values
+together with the observed ones (a candidate predicted to extend the observed front
+ranks first; ties in random order). The picks are the first of that order, with the
+explore share drawn uniformly from its first M (``weaknas.strategies.pareto_picks``).
+
 Pool growth (``pool_grow=K``, for spaces searched over a candidate pool): each
 iteration adds up to K unseen one-edit mutations of the predicted best architectures to
 the pool before choosing, so the search can move beyond the random pool it started
@@ -53,6 +61,7 @@ from weaknas.strategies.acquisition import (
 from weaknas.strategies.base import Suggestion, top_k
 from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.options import DEFAULT_PICKS, WeakNASOptions, resolve_picks
+from weaknas.strategies.pareto_picks import improvement_order, pareto_order
 
 LOCAL_PARENTS = 10  # local picks: neighbours of this many best observed architectures
 
@@ -100,7 +109,30 @@ class WeakNAS(PredictorStrategy):
     def in_initial_design(self) -> bool:
         return super().in_initial_design() or self.n_told < 2  # a fit needs two values
 
+    def set_objectives(self, objectives, known=None) -> None:
+        """Several objectives (see the module's docstring); the options that have no
+        meaning there are refused: the acquisitions over an ensemble, local picks, the
+        shortlist and pool growth. The stall escape does not apply (no single best)."""
+        given = self.options
+        unusable = {
+            "acquisition": given.acquisition not in ("greedy", "uniform"),
+            "n_models": self.n_models > 1,
+            "local": bool(self.local),
+            "shortlist": bool(self.shortlist),
+            "pool_grow": bool(self.pool_grow),
+        }
+        named = [name for name, bad in unusable.items() if bad]
+        if named:
+            raise ValueError(
+                f"weaknas with several objectives picks by predicted Pareto order (greedy, "
+                f"or uniform from its top-M) with one predictor per objective: "
+                f"{', '.join(named)} cannot be used there"
+            )
+        super().set_objectives(objectives, known)
+
     def _propose(self, count: int) -> list[Suggestion]:
+        if self.objectives:
+            return self._propose_pareto(count)
         indices, values = self.observations()
         features = self.features
         labels = self._labels(values)
@@ -150,6 +182,70 @@ class WeakNAS(PredictorStrategy):
         self.rank_seconds += time.perf_counter() - fitted
         self.n_fits += len(models)
         return [Suggestion(int(candidates[c]), float(scores[c])) for c in chosen]
+
+    def _propose_pareto(self, count: int) -> list[Suggestion]:
+        """Several objectives: predict each observed one, order the unseen by predicted
+        Pareto rank among the observed, take the first (and explore the top-M)."""
+        indices, values = self.observed_vectors()
+        started = time.perf_counter()
+        size = self.space.size
+        # Everything in minimisation form; a fitted objective in its label's units (the
+        # order within one objective is all dominance needs).
+        whole = np.empty((size, len(self.objectives)))
+        observed = np.empty((len(indices), len(self.objectives)))
+        primary_prediction = None
+        rank_seconds = 0.0
+        for j, objective in enumerate(self.objectives):
+            if objective.name in self.known_objectives:
+                whole[:, j] = objective.sign * self.known_objectives[objective.name]
+                observed[:, j] = whole[indices, j]
+                continue
+            labels = self._labels(-objective.sign * values[:, j])  # higher is better
+            model = self._new_predictor().fit(self.features[indices], labels)
+            ranked = time.perf_counter()
+            predicted = predict_in_chunks(model, self.features)
+            rank_seconds += time.perf_counter() - ranked
+            self.n_fits += 1
+            whole[:, j] = -predicted
+            observed[:, j] = -labels
+            if objective.primary:
+                primary_prediction = predicted
+        ranked = time.perf_counter()
+        candidates = self.unseen_indices()
+        n_greedy = count - round(count * self.explore)
+        if self.options.pareto_picks == "hvi" and len(self.objectives) == 2:
+            reference = np.median(whole, axis=0)  # each objective's median over the space
+            order = improvement_order(observed, whole[candidates], reference, n_greedy, self.rng)
+        else:
+            order = pareto_order(observed, whole[candidates], self.rng)
+        if self.acquisition == "uniform":
+            chosen = self._uniform_from_order(order, count, len(indices))
+        else:
+            n_explore = count - n_greedy
+            chosen = order[:n_greedy]
+            if n_explore:
+                rest = order[n_greedy:]
+                chosen = np.concatenate(
+                    [chosen, self._uniform_from_order(rest, n_explore, len(indices))]
+                )
+        self.latest_scores = None  # no single score to diagnose
+        rank_seconds += time.perf_counter() - ranked
+        self.rank_seconds += rank_seconds
+        self.fit_seconds += time.perf_counter() - started - rank_seconds
+        return [
+            Suggestion(
+                int(candidates[c]),
+                float("nan")
+                if primary_prediction is None
+                else float(primary_prediction[candidates[c]]),
+            )
+            for c in chosen
+        ]
+
+    def _uniform_from_order(self, order: np.ndarray, count: int, n_told: int) -> np.ndarray:
+        """``count`` drawn uniformly from the first M of ``order`` (at least ``count``)."""
+        m = min(max(self.top_m(n_told), count), len(order))
+        return self.rng.choice(order[:m], size=count, replace=False)
 
     def _stalled(self, values: np.ndarray) -> bool:
         return stalled(values, self.stall, self.batch_size)

@@ -1,0 +1,160 @@
+"""Multi-objective search against its true fronts (issue 29): hypervolume ratio after N
+queries and queries to 0.95 / 0.99 of the true hypervolume, per method and seed.
+
+Tasks: NB201 cifar10 accuracy x edgegpu_latency, cifar100 x pixel3_latency,
+ImageNet16-120 x params_mb (parameters are analytic: declared known), NAS-Bench-Graph
+arxiv and pubmed x latency_s. The ratio is the hypervolume of the evaluated
+architectures' true values (mean validation accuracy, the metric) over the true front's,
+from each metric's median over the space. A run that never reaches a level counts as
+the budget.
+
+    python benchmarks/multi_objective.py --data ../shared/data --seeds 0-99 \
+        --methods weaknas,weaknas-nds --out /tmp/choice
+    python benchmarks/multi_objective.py --data ../shared/data --seeds 100-199 \
+        --out benchmarks/results/multi_objective
+    python benchmarks/multi_objective.py --collect benchmarks/results/multi_objective
+
+Writes ``seeds.csv`` (one row per task, method and seed) and ``table.md`` to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import wilcoxon
+
+from weaknas.benchmarks import load_benchmark
+from weaknas.runner import SearchConfig, run_search
+from weaknas.study.statistics import bootstrap_interval
+
+BUDGET = 200
+AT = (50, 100, 200)
+LEVELS = (0.95, 0.99)
+TASKS = {  # name: (benchmark, second objective, declared known)
+    "nb201-cifar10 x edgegpu_latency": ("nb201-cifar10", "edgegpu_latency", False),
+    "nb201-cifar100 x pixel3_latency": ("nb201-cifar100", "pixel3_latency", False),
+    "nb201-imagenet16 x params_mb": ("nb201-imagenet16", "params_mb", True),
+    "nbgraph-arxiv x latency_s": ("nbgraph-arxiv", "latency_s", False),
+    "nbgraph-pubmed x latency_s": ("nbgraph-pubmed", "latency_s", False),
+}
+METHODS = {
+    "weaknas": {},  # the default: predicted hypervolume improvement
+    "weaknas-nds": {"pareto_picks": "nds"},
+    "random": {"strategy": "random"},
+    "nsga2": {"strategy": "nsga2"},
+    "tpe": {"strategy": "tpe"},  # Optuna's multi-objective TPE
+}
+REFERENCE = "weaknas"
+_benchmarks: dict = {}
+
+
+def run_one(job: tuple[str | None, str, str, int]) -> dict:
+    data, task, method, seed = job
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    name, metric, known = TASKS[task]
+    if name not in _benchmarks:
+        _benchmarks[name] = load_benchmark(name, data if name.startswith("nb201") else None)
+    config = SearchConfig(
+        benchmark=name,
+        budget=BUDGET,
+        objectives=f"accuracy:max,{metric}:min",
+        known=[metric] if known else [],
+        **METHODS[method],
+    )
+    started = time.perf_counter()
+    result = run_search(_benchmarks[name], config, seed)
+    seconds = time.perf_counter() - started
+    ratios = result.iterations[["n_queries", "hypervolume_ratio"]]
+    row = {"task": task, "method": method, "seed": seed, "seconds": seconds}
+    for n in AT:
+        row[f"ratio@{n}"] = float(ratios.loc[ratios["n_queries"] >= n, "hypervolume_ratio"].iloc[0])
+    for level in LEVELS:
+        reached = result.summary[f"queries_to_hypervolume_{level}"]
+        row[f"q{level}"] = BUDGET if reached is None else reached
+        row[f"reached{level}"] = reached is not None
+    row["true_front_size"] = result.summary["true_front_size"]
+    row["reference_point"] = str(result.summary["reference_point"])
+    return row
+
+
+def table(rows: pd.DataFrame) -> str:
+    lines = [
+        f"Budget {BUDGET}; a level never reached counts as {BUDGET}. Ratio: hypervolume of "
+        "the evaluated architectures' true values over the true front's (reference: each "
+        "metric's median over the space). Mean [95% bootstrap CI]; p: two-sided Wilcoxon "
+        f"signed-rank of queries to 0.95 against {REFERENCE}, paired by seed. Cost: median "
+        "seconds per run (one core).",
+        "",
+    ]
+    for task, of_task in rows.groupby("task", sort=False):
+        first = of_task.iloc[0]
+        lines += [
+            f"### {task} (true front: {first['true_front_size']} architectures; reference "
+            f"{first['reference_point']})",
+            "",
+            "| method | seeds | median ratio @50 | @100 | @200 | queries to 0.95: mean [CI] "
+            "| median | reached | p | queries to 0.99: mean | reached | cost (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        base = of_task[of_task["method"] == REFERENCE].set_index("seed")["q0.95"]
+        for method, of_method in of_task.groupby("method", sort=False):
+            q = of_method.set_index("seed")["q0.95"]
+            low, high = bootstrap_interval(q.to_numpy(float), np.mean)
+            p = ""
+            if method != REFERENCE and len(base):
+                paired = q.reindex(base.index).dropna()
+                both = base.loc[paired.index]
+                if len(paired) and (paired != both).any():
+                    p_value = wilcoxon(paired, both).pvalue
+                    p = "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+            lines.append(
+                f"| {method} | {len(of_method)} | "
+                + " | ".join(f"{of_method[f'ratio@{n}'].median():.3f}" for n in AT)
+                + f" | {q.mean():.1f} [{low:.1f}, {high:.1f}] | {q.median():.1f} | "
+                f"{int(of_method['reached0.95'].sum())} | {p} | "
+                f"{of_method['q0.99'].mean():.1f} | {int(of_method['reached0.99'].sum())} | "
+                f"{of_method['seconds'].median():.2f} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="folder with nb201.csv.gz and nb201_hwnasbench.csv.gz")
+    parser.add_argument("--seeds", default="0-99")
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated task names")
+    parser.add_argument("--out", type=Path, help="folder for seeds.csv and table.md")
+    parser.add_argument("--collect", type=Path, help="rebuild table.md from FOLDER/seeds.csv")
+    args = parser.parse_args()
+    if args.collect:
+        rows = pd.read_csv(args.collect / "seeds.csv")
+        (args.collect / "table.md").write_text(table(rows))
+        print(table(rows))
+        return
+    first, _, last = args.seeds.partition("-")
+    seeds = range(int(first), int(last or first) + 1)
+    tasks = [t.strip() for t in args.tasks.split(",")]
+    methods = args.methods.split(",")
+    jobs = [(args.data, t, m, s) for t in tasks for m in methods for s in seeds]
+    rows = []
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
+        for row in pool.map(run_one, jobs, chunksize=4):
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    print(table(frame), flush=True)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(args.out / "seeds.csv", index=False)
+        (args.out / "table.md").write_text(table(frame))
+
+
+if __name__ == "__main__":
+    main()
