@@ -31,7 +31,7 @@ def _results_logged(folder: Path, retrying: bool) -> int:
 
 def objective_search(args: argparse.Namespace, given: set[str]) -> int:
     """``--objective``: evaluate each architecture with a real objective (engine.search)."""
-    from weaknas.resolve.objectives import make_objective
+    from weaknas.resolve.objectives import make_objective, with_measurements
     from weaknas.resolve.spaces import POOL_SPACES, load_space
 
     if "epochs" in given and not args.objective.startswith("train:"):
@@ -115,6 +115,7 @@ def objective_search(args: argparse.Namespace, given: set[str]) -> int:
         training=training,
         device=args.device,
     )
+    objective = with_measurements(objective, space, (*config.objectives, *config.constraints))
     settings = {
         "strategy": config.strategy,
         "seed": args.seed,

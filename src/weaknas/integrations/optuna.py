@@ -15,6 +15,10 @@ every trial are searched jointly; any other parameter is sampled independently (
 by default). Each pick is claimed in the trial's system attributes and checked against
 the other workers' claims, so two workers never evaluate the same architecture.
 
+A multi-objective study (``directions=[...]``) is searched as the strategy searches
+several objectives: a weak predictor per objective, picks by predicted hypervolume
+improvement (``weaknas.strategies.pareto_picks``).
+
 Optuna learns a study's parameters from its completed trials, so each worker's first
 trial is sampled parameter by parameter (seeded by trial number: distinct with high
 probability, but not claimed). Pass ``search_space={"name": [choices], ...}`` to search
@@ -39,6 +43,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("WeakNASSampler needs Optuna: pip install 'weaknas[optuna]'") from exc
 
+from weaknas.pareto import Objective
 from weaknas.predictors import make_predictor
 from weaknas.spaces.categorical import CategoricalSpace
 from weaknas.strategies.options import WeakNASOptions
@@ -63,7 +68,7 @@ def _random_seed() -> int:
 
 
 class WeakNASSampler(BaseSampler):
-    """WeakNAS on an Optuna study's categorical parameters (single objective).
+    """WeakNAS on an Optuna study's categorical parameters (one objective or several).
 
     ``n_init`` random architectures first, then each trial picks by ``acquisition``
     (``"greedy"``, the default, or ``"uniform"``; ``explore`` and ``stall`` as in the
@@ -141,7 +146,6 @@ class WeakNASSampler(BaseSampler):
     def sample_relative(
         self, study: optuna.Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
-        _single_objective_only(study)
         categorical = {
             name: d for name, d in search_space.items() if isinstance(d, CategoricalDistribution)
         }
@@ -163,7 +167,6 @@ class WeakNASSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        _single_objective_only(study)
         if isinstance(param_distribution, CategoricalDistribution) and isinstance(
             self._independent, RandomSampler
         ):
@@ -200,11 +203,14 @@ class WeakNASSampler(BaseSampler):
                 return None  # outside the candidate pool of a large space
         return None
 
-    def _state(self, study, trial, space, key) -> tuple[np.ndarray, list[int], list[float]]:
-        """(seen mask, completed indices, their values to maximise) from the study's trials."""
+    def _state(self, study, trial, space, key) -> tuple[np.ndarray, list[int], list[Any]]:
+        """(seen mask, completed indices, their values) from the study's trials: one
+        objective's values to maximise, or several objectives' values as they are."""
         seen = np.zeros(space.size, dtype=bool)
-        indices, values = [], []
-        sign = 1.0 if study.direction == StudyDirection.MAXIMIZE else -1.0
+        indices: list[int] = []
+        values: list[Any] = []
+        several = len(study.directions) > 1
+        sign = 1.0 if study.directions[0] == StudyDirection.MAXIMIZE else -1.0
         for other in study.get_trials(deepcopy=False, states=_SEEN_STATES):
             if other.number == trial.number:
                 continue
@@ -212,15 +218,18 @@ class WeakNASSampler(BaseSampler):
             if index is None:
                 continue
             seen[index] = True
-            if other.state == TrialState.COMPLETE and np.isfinite(other.value):
-                indices.append(index)
-                values.append(sign * other.value)
+            if other.state != TrialState.COMPLETE or not np.all(np.isfinite(other.values)):
+                continue
+            indices.append(index)
+            values.append(list(other.values) if several else sign * other.value)
         return seen, indices, values
 
     def _pick(self, study, trial: FrozenTrial, space: CategoricalSpace) -> int:
         key = self._claim_key(space)
         seen, indices, values = self._state(study, trial, space, key)
         strategy = self._strategy(space, trial.number)
+        if len(study.directions) > 1:
+            strategy.set_objectives(_objectives(study))
         told = set(indices)
         taken = [int(i) for i in np.flatnonzero(seen) if int(i) not in told]
         strategy.warm_start(zip(indices, values, strict=True), taken)
@@ -262,9 +271,12 @@ class WeakNASSampler(BaseSampler):
         return False
 
 
-def _single_objective_only(study: optuna.Study) -> None:
-    if len(study.directions) > 1:
-        raise ValueError("WeakNASSampler supports single-objective studies only")
+def _objectives(study: optuna.Study) -> tuple[Objective, ...]:
+    """A multi-objective study's objectives, named by position."""
+    return tuple(
+        Objective(f"objective_{i}", "max" if d == StudyDirection.MAXIMIZE else "min")
+        for i, d in enumerate(study.directions)
+    )
 
 
 __all__: Sequence[str] = ("WeakNASSampler",)

@@ -124,3 +124,15 @@ def make_objective(
             device=device,
         )
     return import_callable(spec, "--objective")
+
+
+def with_measurements(objective: Callable, space: FiniteSpace, named: tuple[str, ...]) -> Callable:
+    """``objective``, also measuring what ``named`` (the search's objectives and
+    constraints) asks for that it does not return: ``latency:cpu``
+    (``weaknas.evaluators.latency``)."""
+    from weaknas.evaluators.latency import MeasuredLatency, needs_cpu_latency
+
+    if not needs_cpu_latency(*named):
+        return objective
+    _require_torch("latency:cpu")
+    return MeasuredLatency(objective, space.name, _network_options(space))
