@@ -14,7 +14,11 @@ the budget.
         --out benchmarks/results/multi_objective
     python benchmarks/multi_objective.py --collect benchmarks/results/multi_objective
 
-Writes ``seeds.csv`` (one row per task, method and seed) and ``table.md`` to ``--out``.
+Writes to ``--out``: ``seeds.csv`` (one row per task, method and seed), ``curves.csv``
+(the ratio after every 10 queries, per run), ``fronts.csv`` (the true front and, for the
+first seed, each method's evaluated architectures at the budget, true values), ``table.md``
+and the figures ``ratio_vs_queries.png`` and ``fronts.png``; ``--collect`` redraws the
+table and figures from those files without running a search.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from weaknas.runner import SearchConfig, run_search
 from weaknas.study.statistics import bootstrap_interval
 
 BUDGET = 200
+CURVE_STEP = 10
 AT = (50, 100, 200)
 LEVELS = (0.95, 0.99)
 TASKS = {  # name: (benchmark, second objective, declared known)
@@ -80,7 +85,27 @@ def run_one(job: tuple[str | None, str, str, int]) -> dict:
         row[f"reached{level}"] = reached is not None
     row["true_front_size"] = result.summary["true_front_size"]
     row["reference_point"] = str(result.summary["reference_point"])
+    every = np.arange(CURVE_STEP, BUDGET + 1, CURVE_STEP)
+    row["curve"] = [
+        float(ratios.loc[ratios["n_queries"] >= n, "hypervolume_ratio"].iloc[0]) for n in every
+    ]
+    evaluated = result.evaluations
+    column = TASKS[task][1]
+    row["front"] = list(zip(evaluated["val_mean"], evaluated[column], strict=True))
     return row
+
+
+def true_front(task: str, data: str | None) -> pd.DataFrame:
+    """The task's true front (mean validation accuracy and the metric)."""
+    from weaknas.pareto import parse_objectives
+    from weaknas.runner.observers import BenchmarkObserver
+
+    name, metric, _ = TASKS[task]
+    bench = load_benchmark(name, data if name.startswith("nb201") else None)
+    observer = BenchmarkObserver(bench)
+    observer.watch_objectives(parse_objectives(f"accuracy:max,{metric}:min"), {})
+    points = observer.truth[observer.true_front]
+    return pd.DataFrame({"task": task, "accuracy": points[:, 0], "metric": points[:, 1]})
 
 
 def table(rows: pd.DataFrame) -> str:
@@ -125,6 +150,55 @@ def table(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def figures(curves: pd.DataFrame, fronts: pd.DataFrame, out: Path) -> None:
+    """Median ratio vs queries per task and method; the true front against each
+    method's evaluated architectures (first seed, at the budget)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tasks = list(dict.fromkeys(curves["task"]))
+    fig, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 3.4), squeeze=False)
+    for ax, task in zip(axes[0], tasks, strict=True):
+        of_task = curves[curves["task"] == task]
+        for method, rows in of_task.groupby("method", sort=False):
+            ax.plot(
+                rows["queries"].unique(), rows.groupby("queries")["ratio"].median(), label=method
+            )
+        ax.axhline(0.95, color="grey", lw=0.5, ls="--")
+        ax.set(title=task, xlabel="queries", ylim=(0, 1.01))
+    axes[0][0].set_ylabel("hypervolume ratio (median over seeds)")
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "ratio_vs_queries.png", dpi=110)
+    plt.close(fig)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 3.4), squeeze=False)
+    for ax, task in zip(axes[0], tasks, strict=True):
+        of_task = fronts[fronts["task"] == task]
+        for method, rows in of_task[of_task["method"] != "true front"].groupby(
+            "method", sort=False
+        ):
+            ax.scatter(rows["metric"], rows["accuracy"], s=6, alpha=0.5, label=method)
+        truth = of_task[of_task["method"] == "true front"].sort_values("metric")
+        ax.step(truth["metric"], truth["accuracy"], where="post", color="black", label="true front")
+        ax.set(title=task, xlabel=TASKS[task][1], ylim=(truth["accuracy"].median() - 5, None))
+    axes[0][0].set_ylabel("mean validation accuracy")
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "fronts.png", dpi=110)
+    plt.close(fig)
+
+
+def write(frame: pd.DataFrame, curves: pd.DataFrame, fronts: pd.DataFrame, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out / "seeds.csv", index=False)
+    curves.to_csv(out / "curves.csv", index=False)
+    fronts.to_csv(out / "fronts.csv", index=False)
+    (out / "table.md").write_text(table(frame))
+    figures(curves, fronts, out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="folder with nb201.csv.gz and nb201_hwnasbench.csv.gz")
@@ -137,6 +211,9 @@ def main() -> None:
     if args.collect:
         rows = pd.read_csv(args.collect / "seeds.csv")
         (args.collect / "table.md").write_text(table(rows))
+        curves = args.collect / "curves.csv"
+        if curves.is_file():
+            figures(pd.read_csv(curves), pd.read_csv(args.collect / "fronts.csv"), args.collect)
         print(table(rows))
         return
     first, _, last = args.seeds.partition("-")
@@ -144,16 +221,24 @@ def main() -> None:
     tasks = [t.strip() for t in args.tasks.split(",")]
     methods = args.methods.split(",")
     jobs = [(args.data, t, m, s) for t in tasks for m in methods for s in seeds]
-    rows = []
+    rows, curves, fronts = [], [], []
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         for row in pool.map(run_one, jobs, chunksize=4):
+            for i, ratio in enumerate(row.pop("curve"), start=1):
+                curves.append((row["task"], row["method"], row["seed"], i * CURVE_STEP, ratio))
+            front = row.pop("front")
+            if row["seed"] == seeds[0]:
+                fronts += [(row["task"], row["method"], a, m) for a, m in front]
             rows.append(row)
+        truths = list(pool.map(true_front, tasks, [args.data] * len(tasks)))
     frame = pd.DataFrame(rows)
+    curve_table = pd.DataFrame(curves, columns=["task", "method", "seed", "queries", "ratio"])
+    front_table = pd.DataFrame(fronts, columns=["task", "method", "accuracy", "metric"])
+    for truth in truths:
+        front_table = pd.concat([front_table, truth.assign(method="true front")])
     print(table(frame), flush=True)
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(args.out / "seeds.csv", index=False)
-        (args.out / "table.md").write_text(table(frame))
+        write(frame, curve_table, front_table[["task", "method", "accuracy", "metric"]], args.out)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Constraints on metrics known before evaluation: no infeasible architecture is ever
-proposed, a benchmark's optimum becomes the best feasible one, bad requests are named."""
+"""Constraints: on a metric known before evaluation no infeasible architecture is ever
+proposed; on one observed with each evaluation the strategy predicts it; a benchmark's
+optimum becomes the best feasible one; bad requests are named."""
 
 import json
 
@@ -71,8 +72,8 @@ def test_on_a_benchmark_the_optimum_is_the_best_feasible_architecture(nb201_csv)
 def test_bad_constraints_are_named(nb201_csv, capsys, tmp_path):
     out = tmp_path / "run"
     run = ["search", "--data", str(nb201_csv), "--budget", "20", "--quiet", "--out", str(out)]
-    assert main([*run, "--constraint", "edgegpu_latency<=4"]) == 2
-    assert "not known before evaluation" in capsys.readouterr().err  # not declared --known
+    assert main([*run, "--constraint", "latency<=4"]) == 2
+    assert "nb201-cifar10 has no metric 'latency'" in capsys.readouterr().err
     assert main([*run, "--constraint", "x<=4", "--known", "nonsense"]) == 2
     assert "--known nonsense: nb201-cifar10 has no such metric" in capsys.readouterr().err
     args = ["--constraint", "edgegpu_latency<=0", "--known", "edgegpu_latency"]
@@ -81,3 +82,33 @@ def test_bad_constraints_are_named(nb201_csv, capsys, tmp_path):
     assert main([*run, "--constraint", "edgegpu_latency=4"]) == 2
     assert "expected METRIC<=BOUND" in capsys.readouterr().err
     assert not out.exists()  # refused before the folder is made
+
+
+def test_a_bound_on_an_observed_metric_is_predicted_and_the_best_feasible_reported(
+    nb201_csv, tmp_path
+):
+    """edgegpu_latency not declared --known: the search learns it from its evaluations."""
+    bench = load_benchmark("nb201-cifar10", nb201_csv)
+    latency = bench.extra["edgegpu_latency"].to_numpy()
+    bound = float(np.percentile(latency, 25))  # a quarter of the space is feasible
+    config = SearchConfig(budget=150, constraints=[f"edgegpu_latency<={bound}"])
+    result = run_search(bench, config, seed=4, out_dir=tmp_path)
+    evaluations = result.evaluations
+    np.testing.assert_array_equal(evaluations["feasible"], latency[evaluations["index"]] <= bound)
+    after_initial = evaluations["feasible"].to_numpy()[10:]
+    assert after_initial.mean() > 0.5  # the space: 0.25; the predictor steers the picks
+    feasible = evaluations[evaluations["feasible"]]
+    summary = result.summary
+    assert summary["best_arch"] == feasible.loc[feasible["value"].idxmax(), "arch"]
+    truly = np.flatnonzero(latency <= bound)
+    best = truly[np.argmax(bench.val_mean[truly])]
+    assert summary["optimum_arch"] == bench.space.to_string(best)
+    resumed = run_search(bench, config, seed=4, out_dir=tmp_path, resume=True)
+    assert resumed.evaluations["index"].tolist() == evaluations["index"].tolist()
+
+
+def test_only_a_strategy_that_predicts_can_bound_an_observed_metric(nb201_csv):
+    bench = load_benchmark("nb201-cifar10", nb201_csv)
+    config = SearchConfig(strategy="random", budget=20, constraints=["edgegpu_latency<=4"])
+    with pytest.raises(ValueError, match="cannot bound a metric observed only by evaluating"):
+        run_search(bench, config, seed=0)

@@ -60,7 +60,11 @@ def search_command(args: argparse.Namespace) -> int:
         )
     from weaknas.benchmarks import load_benchmark
     from weaknas.runner import run_search
-    from weaknas.runner.benchmark_search import check_objectives, feasible_for
+    from weaknas.runner.benchmark_search import (
+        check_objectives,
+        feasible_for,
+        known_table_metrics,
+    )
     from weaknas.runner.config import SPACE_PRESETS
 
     if args.preset in SPACE_PRESETS:
@@ -74,7 +78,8 @@ def search_command(args: argparse.Namespace) -> int:
     config = search_config(args)  # bad settings and data fail here, before a folder is made
     benchmark = load_benchmark(config.benchmark, args.data)
     config, notes = config.for_space(benchmark.space)
-    feasible = feasible_for(benchmark, config)  # a bad constraint fails before the folder
+    known_table_metrics(benchmark, config.known)  # a bad --known fails before the folder
+    feasible = feasible_for(benchmark, config)  # so does a bad constraint
     check_objectives(benchmark, config)  # so does an objective the table does not have
     for note in notes:  # on what runs: shown also under --quiet
         print(f"weaknas: note: {note}", file=sys.stderr)

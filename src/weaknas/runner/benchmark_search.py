@@ -45,7 +45,7 @@ def run_search(
         strategy = config.build_strategy(benchmark.space, seed)
     exact = bool(config.deterministic or benchmark.noiseless)
     known = known_table_metrics(benchmark, config.known)
-    feasible = feasible_for(benchmark, config, known)
+    feasible = feasible_for(benchmark, config)
     if config.objectives and config.stop_at_optimum:
         raise ValueError(
             "stop_at_optimum measures one objective; a search of several spends its budget"
@@ -76,19 +76,28 @@ def run_search(
 
 
 def feasible_for(
-    benchmark: TabularBenchmark,
-    config: SearchConfig,
-    known: dict[str, np.ndarray] | None = None,
+    benchmark: TabularBenchmark, config: SearchConfig, known=None
 ) -> np.ndarray | None:
-    """Which architectures meet ``config``'s constraints (None without any), by the space's
-    known metrics and the table's declared ones (``known``, read here when not given); a
-    bad constraint or an unknown metric is a ``ValueError`` naming it."""
+    """Which architectures truly meet ``config``'s constraints (None without any), by the
+    table (what the observer knows: a metric the search was not told to know is
+    observed with each evaluation and predicted by the strategy, but the optimum is the
+    best truly feasible architecture all the same); an unknown metric or a bound nothing
+    meets is a ``ValueError`` naming it."""
     if not config.constraints:
         return None
-    if known is None:
-        known = known_table_metrics(benchmark, config.known)
-    metrics = {**benchmark.space.known_metrics(), **known}
-    return feasible_mask(benchmark.space.size, parse_constraints(config.constraints), metrics)
+    metrics = {
+        **{name: benchmark.extra[name].to_numpy(float) for name in benchmark.extra.columns},
+        **benchmark.space.known_metrics(),
+    }
+    constraints = parse_constraints(config.constraints)
+    for constraint in constraints:
+        if constraint.metric not in metrics:
+            names = ", ".join(sorted(metrics))
+            raise ValueError(
+                f"--constraint {constraint}: {benchmark.name} has no metric "
+                f"{constraint.metric!r} ({names})"
+            )
+    return feasible_mask(benchmark.space.size, constraints, metrics)
 
 
 def check_objectives(benchmark: TabularBenchmark, config: SearchConfig) -> None:

@@ -105,6 +105,7 @@ class Search:
             self.settings = {**self.settings, "objectives": [str(o) for o in self.objectives]}
         self.constraints = parse_constraints(constraints)
         self.feasible: np.ndarray | None = None  # with constraints: which may be proposed
+        self.observed_constraints: tuple[Constraint, ...] = ()  # on metrics evaluations return
         if self.constraints:
             self._constrain(space, known_metrics or {})
         self.iteration = 0
@@ -119,14 +120,31 @@ class Search:
             self._open(resume)
 
     def _constrain(self, space: FiniteSpace, known_metrics: Mapping[str, np.ndarray]) -> None:
-        """Start the strategy with every architecture that breaks a constraint taken, so
-        it never proposes one (``weaknas.runner.constraints``)."""
+        """A constraint on a metric known before evaluation starts the strategy with every
+        architecture that breaks it taken, so it never proposes one; one on a metric the
+        evaluations return is handed to the strategy, which predicts it
+        (``weaknas.runner.constraints``)."""
         if getattr(self.strategy, "pool_grow", 0):
             raise ValueError("constraints and pool growth cannot be combined yet")
         known = {**space.known_metrics(), **known_metrics}
-        self.feasible = feasible_mask(space.size, self.constraints, known)
-        self.strategy.warm_start([], taken=np.flatnonzero(~self.feasible).tolist())
+        before = [c for c in self.constraints if c.metric in known]
+        self.observed_constraints = tuple(c for c in self.constraints if c.metric not in known)
+        if before:
+            self.feasible = feasible_mask(space.size, before, known)
+            self.strategy.warm_start([], taken=np.flatnonzero(~self.feasible).tolist())
+        if self.observed_constraints:
+            self.strategy.set_observed_constraints(self.observed_constraints)
         self.settings = {**self.settings, "constraints": [str(c) for c in self.constraints]}
+
+    def meets_constraints(self, index: int, outcome: Outcome) -> bool:
+        """Whether a finished evaluation meets every constraint (those on known metrics
+        hold for everything proposed)."""
+        if not outcome.ok:
+            return False
+        return all(
+            bool(c.satisfied(np.array([_number(outcome.info.get(c.metric))]))[0])
+            for c in self.observed_constraints
+        )
 
     # --- durable state --------------------------------------------------------------------
     def _fingerprint(self) -> dict:
@@ -264,8 +282,8 @@ class Search:
             raise ValueError(f"trial {trial.index} was not handed out or is already recorded")
         if not math.isfinite(outcome.elapsed):
             outcome.elapsed = self.elapsed()
-        if self.objectives and outcome.ok:
-            missing = self._objective_values(trial.index, outcome)
+        if (self.objectives or self.observed_constraints) and outcome.ok:
+            missing = self._told_values(trial.index, outcome)
             if isinstance(missing, str):  # a failed evaluation for this search
                 outcome = Outcome(None, missing, outcome.seconds, outcome.info, outcome.elapsed)
         self.outcomes[trial.index] = outcome
@@ -284,30 +302,40 @@ class Search:
             sync=outcome.seconds >= SYNC_AFTER_SECONDS,
         )
 
-    def _objective_values(self, index: int, outcome: Outcome) -> list[float] | str:
-        """One value per objective for an evaluation, or the error saying which is
+    def _told_values(self, index: int, outcome: Outcome) -> list[float] | str:
+        """What the strategy is told of an evaluation beyond one value: one value per
+        objective, then each observed constraint's metric; or the error saying which is
         missing (then the evaluation counts as failed)."""
         values = []
-        for objective in self.objectives:
-            if objective.primary:
+        named = [(o.name, o.primary, "--objectives") for o in self.objectives] or [
+            ("value", True, "--objective")
+        ]
+        named += [(c.metric, False, "--constraint") for c in self.observed_constraints]
+        for name, primary, flag in named:
+            if primary:
                 value = outcome.value
-            elif objective.name in self._known:
-                value = self._known[objective.name][index]
+            elif name in self._known:
+                value = self._known[name][index]
             else:
-                value = outcome.info.get(objective.name)
+                value = outcome.info.get(name)
             if not isinstance(value, int | float) or not math.isfinite(value):
                 given = ", ".join(sorted(outcome.info)) or "nothing else"
+                kind = "objective" if flag == "--objectives" else "metric"
                 return (
-                    f"objective {objective.name!r} (--objectives) has no finite value here: "
-                    f"got {value!r}; the evaluation returned value and {given}"
+                    f"{kind} {name!r} ({flag}) has no finite value here: got {value!r}; "
+                    f"the evaluation returned value and {given}"
                 )
             values.append(float(value))
         return values
 
     def _tell_strategy(self, index: int) -> None:
         outcome = self.outcomes[index]
-        if outcome.ok and outcome.value is not None and self.objectives:
-            values = self._objective_values(index, outcome)
+        if (
+            outcome.ok
+            and outcome.value is not None
+            and (self.objectives or self.observed_constraints)
+        ):
+            values = self._told_values(index, outcome)
             assert not isinstance(values, str)  # a missing value was recorded as a failure
             self.strategy.tell(index, values)
         elif outcome.ok and outcome.value is not None:
@@ -363,6 +391,11 @@ class Search:
                     "predicted": trial.predicted,
                     **known,
                     **outcome.info,
+                    **(
+                        {"feasible": self.meets_constraints(index, outcome)}
+                        if self.constraints
+                        else {}
+                    ),
                 }
             )
         table = pd.DataFrame(rows)
@@ -378,6 +411,8 @@ class Search:
         for index in self.trials:
             outcome = self.outcomes.get(index)
             if outcome is None or not outcome.ok or outcome.value is None:
+                continue
+            if not self.meets_constraints(index, outcome):
                 continue
             if best is None or outcome.value > best[1]:
                 best = (index, outcome.value)
@@ -485,6 +520,11 @@ def _stop_if_nothing_can_work(run: Search, batch: list[Trial]) -> None:
             f"every evaluation of the first batch ({len(batch)}) failed with the same error, "
             f"so the rest would too: {last_lines.pop()}"
         )
+
+
+def _number(value) -> float:
+    """A reported metric as a number (NaN when missing or not a number)."""
+    return float(value) if isinstance(value, int | float) else float("nan")
 
 
 def _check_count(name: str, value) -> int:

@@ -67,7 +67,8 @@ def finish(run: Search, budget: int) -> SearchResult:
 def summarize(run: Search, evaluations: pd.DataFrame, wall_seconds: float, budget: int) -> dict:
     """``summary.json``: one set of keys for every search (``weaknas.runner.output``)."""
     ok = evaluations[evaluations["status"] == "ok"] if len(evaluations) else evaluations
-    best = ok.loc[ok["value"].idxmax()] if len(ok) else None  # first proposed on ties
+    eligible = ok[ok["feasible"].astype(bool)] if "feasible" in ok else ok  # constraints met
+    best = eligible.loc[eligible["value"].idxmax()] if len(eligible) else None  # first on ties
     strategy = run.strategy
     summary = {
         "space": run.space.name,

@@ -93,6 +93,9 @@ class Strategy(ABC):
         # objective, in its own direction; ``_told_value`` keeps the first of them.
         self.objectives: tuple[Objective, ...] = ()
         self.known_objectives: dict[str, np.ndarray] = {}
+        # Constraints on metrics observed with each evaluation (``set_observed_constraints``):
+        # their values follow the objectives' in each tell.
+        self.observed_constraints: tuple[Any, ...] = ()
         self._told_vector: list[np.ndarray] = []
 
     # --- the protocol --------------------------------------------------------------------
@@ -115,15 +118,18 @@ class Strategy(ABC):
 
     def tell(self, index: int, value: float | Sequence[float]) -> None:
         """Record the observed value of a proposed architecture (with several objectives:
-        one value per objective, in the order and directions of ``objectives``)."""
+        one value per objective, in the order and directions of ``objectives``; then the
+        value of each metric in ``observed_constraints``)."""
         index = self.space.check_index(index)
         if index not in self._pending and index not in self._failed:
             raise ValueError(f"architecture {index} was not proposed or was already told")
         vector = np.asarray(value, dtype=float).reshape(-1)
-        if len(vector) != max(1, len(self.objectives)):
+        expected = max(1, len(self.objectives)) + len(self.observed_constraints)
+        if len(vector) != expected:
             raise ValueError(
                 f"architecture {index}: {len(vector)} value(s) told for "
-                f"{max(1, len(self.objectives))} objective(s)"
+                f"{max(1, len(self.objectives))} objective(s) and "
+                f"{len(self.observed_constraints)} observed constraint(s)"
             )
         if not np.all(np.isfinite(vector)):
             raise ValueError(f"architecture {index}: observed value {value!r} is not finite")
@@ -133,7 +139,7 @@ class Strategy(ABC):
         self._pending.discard(index)
         self._told_index.append(index)
         self._told_value.append(float(vector[0]))
-        if self.objectives:
+        if len(vector) > 1:
             self._told_vector.append(vector)
 
     def tell_failure(self, index: int) -> None:
@@ -209,8 +215,37 @@ class Strategy(ABC):
         """(indices, values) told with several objectives: one row per architecture, one
         column per objective, in its own direction."""
         k = len(self.objectives)
-        values = np.array(self._told_vector, dtype=float).reshape(-1, k)
+        width = k + len(self.observed_constraints)
+        values = np.array(self._told_vector, dtype=float).reshape(-1, width)[:, :k]
         return np.asarray(self._told_index, dtype=np.int64), values
+
+    def observed_metrics(self) -> np.ndarray:
+        """The constrained metrics told with each evaluation (one column per constraint
+        in ``observed_constraints``, rows as in ``observations``)."""
+        c = len(self.observed_constraints)
+        width = max(1, len(self.objectives)) + c
+        return np.array(self._told_vector, dtype=float).reshape(-1, width)[:, width - c :]
+
+    def observed_feasible(self) -> np.ndarray:
+        """Which told architectures meet every observed constraint (all, without any)."""
+        metrics = self.observed_metrics()
+        feasible = np.ones(len(self._told_index), dtype=bool)
+        for j, constraint in enumerate(self.observed_constraints):
+            feasible &= constraint.satisfied(metrics[:, j])
+        return feasible
+
+    def set_observed_constraints(self, constraints: Sequence[Any]) -> None:
+        """Constraints (``weaknas.runner.constraints.Constraint``) on metrics observed
+        only by evaluating: each ``tell`` then carries their values after the objectives'.
+        Before the first ask; a strategy that cannot predict them refuses."""
+        if not self.Options.OBSERVED_CONSTRAINTS:
+            raise ValueError(
+                f"{type(self).__name__} cannot bound a metric observed only by evaluating "
+                "(weaknas predicts it); bound a metric known before evaluation (--known)"
+            )
+        if self.n_told:
+            raise ValueError("observed constraints configure a strategy before its first tell")
+        self.observed_constraints = tuple(constraints)
 
     def unseen_indices(self) -> np.ndarray:
         """Architectures neither evaluated nor pending."""

@@ -69,6 +69,8 @@ class StrategyOptions:
     PROTOCOL_SET: ClassVar[tuple[str, ...]] = ()
     # Whether the strategy can search several objectives at once (``--objectives``).
     MULTI_OBJECTIVE: ClassVar[bool] = False
+    # Whether it can bound a metric observed only with each evaluation (``--constraint``).
+    OBSERVED_CONSTRAINTS: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -186,6 +188,7 @@ class WeakNASOptions(PredictorOptions):
     ``acquisition="uniform"`` is the paper's). See ``weaknas.strategies.weaknas``."""
 
     MULTI_OBJECTIVE: ClassVar[bool] = True
+    OBSERVED_CONSTRAINTS: ClassVar[bool] = True
 
     top_m: str | int | TopMSchedule = option(
         "100",

@@ -37,6 +37,13 @@ together with the observed ones (a candidate predicted to extend the observed fr
 ranks first; ties in random order). The picks are the first of that order, with the
 explore share drawn uniformly from its first M (``weaknas.strategies.pareto_picks``).
 
+Observed constraints (``set_observed_constraints``, ``--constraint`` on a metric the
+evaluations return, such as a latency measured on the device): a weak predictor per
+constrained metric, fitted to its observed values, marks the architectures predicted to
+break a bound, and no pick takes one of them; the stall counts feasible bests only.
+(A metric known before evaluation is bounded exactly instead: the runner never lets the
+strategy propose an infeasible architecture.)
+
 Pool growth (``pool_grow=K``, for spaces searched over a candidate pool): each
 iteration adds up to K unseen one-edit mutations of the predicted best architectures to
 the pool before choosing, so the search can move beyond the random pool it started
@@ -130,6 +137,31 @@ class WeakNAS(PredictorStrategy):
             )
         super().set_objectives(objectives, known)
 
+    def set_observed_constraints(self, constraints) -> None:
+        """Bounds on metrics observed with each evaluation: a weak predictor per metric
+        (fitted to its values) marks the architectures predicted to break a bound, and
+        every pick avoids them (see the module's docstring)."""
+        if self.objectives:
+            raise ValueError(
+                "weaknas with several objectives bounds only metrics known before evaluation"
+            )
+        if self.pool_grow or self.shortlist:
+            raise ValueError("observed constraints cannot be combined with pool_grow or shortlist")
+        super().set_observed_constraints(constraints)
+
+    def _predicted_feasible(self, indices: np.ndarray) -> np.ndarray | None:
+        """Which architectures are predicted to meet every observed constraint (None
+        without any): a predictor per constrained metric, fitted to its observed values."""
+        if not self.observed_constraints:
+            return None
+        metrics = self.observed_metrics()
+        feasible = np.ones(self.space.size, dtype=bool)
+        for j, constraint in enumerate(self.observed_constraints):
+            model = self._new_predictor().fit(self.features[indices], metrics[:, j])
+            self.n_fits += 1
+            feasible &= constraint.satisfied(predict_in_chunks(model, self.features))
+        return feasible
+
     def _propose(self, count: int) -> list[Suggestion]:
         if self.objectives:
             return self._propose_pareto(count)
@@ -138,6 +170,7 @@ class WeakNAS(PredictorStrategy):
         labels = self._labels(values)
         started = time.perf_counter()
         models = self._fit_models(features[indices], labels)
+        predicted_feasible = self._predicted_feasible(indices)
         fitted = time.perf_counter()
         near = None  # the unseen neighbours of the best observed, once computed
         if self.shortlist and len(models) > 1:
@@ -159,24 +192,30 @@ class WeakNAS(PredictorStrategy):
             self.latest_scores = mean
             predictions = np.array([p[candidates] for p in whole]) if len(models) > 1 else None
             scores = mean[candidates]
-        if self.acquisition == "uniform" or self._stalled(values):
-            chosen = self._uniform_from_top_m(scores, count, len(indices))
+        # Under observed constraints every pick avoids the architectures predicted to
+        # break a bound (the predictions' errors are the exploration).
+        allowed, progress = scores, values
+        if predicted_feasible is not None:
+            allowed = np.where(predicted_feasible[candidates], scores, -np.inf)
+            progress = values[self.observed_feasible()]  # a stall: no new feasible best
+        if self.acquisition == "uniform" or self._stalled(progress):
+            chosen = self._uniform_from_top_m(allowed, count, len(indices))
         else:
             spread = np.std(predictions, axis=0) if predictions is not None else None
             n_explore = round(count * self.explore)
             n_local = round(count * self.local)
             chosen = self._best_by_acquisition(
-                scores, spread, labels.max(), count - n_explore - n_local
+                allowed, spread, labels.max(), count - n_explore - n_local
             )
             if n_local:  # the predicted best one-edit neighbours of the best observed
                 if near is None:  # after any pool growth: neighbours in the grown pool
                     near = self._unseen_neighbours(indices, values)
                 local = self._positions_of(near, candidates, chosen)
-                chosen = np.concatenate([chosen, local[top_k(scores[local], n_local, self.rng)]])
+                chosen = np.concatenate([chosen, local[top_k(allowed[local], n_local, self.rng)]])
                 n_explore = count - len(chosen)  # too few neighbours: explore instead
             if n_explore:  # the rest uniformly from the predicted top-M, as the paper's
                 others = np.setdiff1d(np.arange(len(scores)), chosen)
-                picks = self._uniform_from_top_m(scores[others], n_explore, len(indices))
+                picks = self._uniform_from_top_m(allowed[others], n_explore, len(indices))
                 chosen = np.concatenate([chosen, others[picks]])
         self.fit_seconds += fitted - started
         self.rank_seconds += time.perf_counter() - fitted
@@ -248,7 +287,7 @@ class WeakNAS(PredictorStrategy):
         return self.rng.choice(order[:m], size=count, replace=False)
 
     def _stalled(self, values: np.ndarray) -> bool:
-        return stalled(values, self.stall, self.batch_size)
+        return len(values) > 0 and stalled(values, self.stall, self.batch_size)
 
     def _rank_shortlist(self, models, near) -> tuple[np.ndarray, np.ndarray]:
         """The shortlist (sorted unseen indices, plus ``near`` if given) and every
