@@ -59,6 +59,9 @@ def test_a_benchmark_search_writes_its_front_and_measures_it_against_the_true_on
     truth = np.column_stack([-bench.val_mean, latency])
     true_front = truth[np.isin(np.arange(len(truth)), _true_front(bench, truth))]
     assert len(true_front) == summary["true_front_size"]
+    written = pd.read_parquet(tmp_path / "true_front.parquet")
+    assert sorted(written["index"]) == sorted(_true_front(bench, truth))
+    np.testing.assert_allclose(written["val_mean"], bench.val_mean[written["index"]])
     for p in truth:
         assert np.any(np.all(true_front <= p, axis=1))
     # the reference point: each metric's median over the space
@@ -169,3 +172,19 @@ def test_strategies_and_settings_that_cannot_search_several_objectives_are_refus
         run_search(bench, SearchConfig(budget=20, objectives="accuracy:max,latency:min"), 0)
     with pytest.raises(ValueError, match="spends its budget"):
         run_search(bench, SearchConfig(budget=20, objectives=OBJECTIVES, stop_at_optimum=True), 0)
+
+
+def test_a_run_recorded_before_an_option_existed_still_resumes(bench, tmp_path):
+    """run.json written before pareto_picks existed: read as its default, so it resumes."""
+    config = SearchConfig(budget=30)
+    first = run_search(bench, config, seed=0, out_dir=tmp_path)
+    record = json.loads((tmp_path / "run.json").read_text())
+    del record["options"]["pareto_picks"]
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    (tmp_path / "summary.json").unlink()
+    again = run_search(bench, config, seed=0, out_dir=tmp_path, resume=True)
+    assert again.evaluations["index"].tolist() == first.evaluations["index"].tolist()
+    record["options"]["top_m"] = "50"  # a setting that differs is still refused
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="resume needs the same"):
+        run_search(bench, config, seed=0, out_dir=tmp_path, resume=True)

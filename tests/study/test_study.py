@@ -164,3 +164,35 @@ def test_study_workers_end_with_a_killed_study(nb201_csv, tmp_path, ended_within
     assert ended_within(workers, 5), "a study worker outlived its study"
     finished_after = {p.parent.name for p in seeds.glob("seed_*/summary.json")} & unfinished
     assert len(finished_after) < len(unfinished), "the runs in progress were not cut short"
+
+
+def test_a_study_of_several_objectives_tabulates_the_hypervolume_ratio(nb201_csv, tmp_path):
+    from weaknas.benchmarks import load_benchmark
+    from weaknas.study import Method, run_studies
+
+    if "edgegpu_latency" not in load_benchmark("nb201-cifar10", nb201_csv).extra:
+        pytest.skip("HW-NAS-Bench metrics not beside the NB201 table")
+    objectives = "accuracy:max,edgegpu_latency:min"
+    methods = [
+        Method(name, SearchConfig(strategy=name, budget=60, objectives=objectives))
+        for name in ("weaknas", "random")
+    ]
+    seeds = run_studies(methods, range(3), tmp_path, data=str(nb201_csv), workers=1)
+    assert len(seeds) == 6
+    for column in ("hypervolume_ratio", "queries_to_hypervolume_0.95", "ratio@50"):
+        assert column in seeds
+    iterations = pd.read_parquet(tmp_path / "iterations.parquet")
+    for _, row in seeds.iterrows():  # the ratio at 50 is the run's after its 50th query
+        run = iterations[
+            (iterations["method"] == row["method"]) & (iterations["seed"] == row["seed"])
+        ]
+        at = run.loc[run["n_queries"] >= 50, "hypervolume_ratio"].iloc[0]
+        assert row["ratio@50"] == at
+    report = (tmp_path / "report.md").read_text()
+    assert "queries to 0.95" in report and "hypervolume ratio" in report
+    assert "Queries to optimum" not in report  # the single-objective note is not shown
+    from weaknas.study.figures import build_report
+
+    report = build_report(tmp_path, tsne=False).read_text()
+    assert "figures/ratio_vs_queries.png" in report and "figures/fronts.png" in report
+    assert (tmp_path / "figures" / "fronts.png").stat().st_size > 1000

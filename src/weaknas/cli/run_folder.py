@@ -43,6 +43,7 @@ RUN_FILES = (
     "evaluations.parquet",
     "iterations.parquet",
     "pareto.parquet",
+    "true_front.parquet",
     "summary.json",
 )
 

@@ -13,7 +13,7 @@ from weaknas.strategies.registry import STRATEGIES
 
 def study_command(args: argparse.Namespace) -> int:
     from weaknas.benchmarks import load_benchmark
-    from weaknas.study import Method, markdown_table, run_studies, run_study
+    from weaknas.study import Method, run_studies, run_study
     from weaknas.study.report import tables_by_benchmark
 
     if args.seeds < 1:
@@ -62,7 +62,7 @@ def study_command(args: argparse.Namespace) -> int:
         if len(methods) == 1:
             config = methods[0].config
             table = run_study(config, seeds, out, **where)
-            text = markdown_table({config.label: table})
+            text = tables_by_benchmark(table.assign(method=config.label))
         else:
             table = run_studies(methods, seeds, out, **where)
             text = tables_by_benchmark(table)

@@ -50,6 +50,7 @@ from weaknas.runner.results import SearchResult, describe, finish
 from weaknas.runner.trials import Outcome, Trial, outcome_of
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies import Strategy, fit_initial_design, make_strategy
+from weaknas.strategies.registry import strategy_options_class
 
 SYNC_AFTER_SECONDS = 1.0  # a result that took this long is fsync'ed at once
 
@@ -164,6 +165,7 @@ class Search:
                 )
             stored = json.loads(run_file.read_text())
             stored_code = stored.pop("code_version", None)
+            stored = _with_later_defaults(stored, expected)
             if stored != expected:
                 raise ValueError(
                     f"{run_file}: the run was started with {stored}, not {expected}; resume "
@@ -520,6 +522,20 @@ def _stop_if_nothing_can_work(run: Search, batch: list[Trial]) -> None:
             f"every evaluation of the first batch ({len(batch)}) failed with the same error, "
             f"so the rest would too: {last_lines.pop()}"
         )
+
+
+def _with_later_defaults(stored: dict, expected: dict) -> dict:
+    """A run recorded before one of its strategy's options existed ran as that option's
+    default does: read it so, so that the run still resumes after the option is added."""
+    options, wanted = stored.get("options"), expected.get("options")
+    if not isinstance(options, dict) or not isinstance(wanted, dict):
+        return stored
+    try:
+        defaults = strategy_options_class(str(stored.get("strategy"))).defaults()
+    except ValueError:  # a strategy given as an instance: its class name, not a registry name
+        return stored
+    later = {k: defaults[k] for k in wanted if k not in options and k in defaults}
+    return {**stored, "options": {**options, **later}} if later else stored
 
 
 def _number(value) -> float:

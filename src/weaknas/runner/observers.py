@@ -79,6 +79,10 @@ class Observer:
     def summary(self, evaluations: pd.DataFrame, best: pd.Series | None) -> dict:
         return {**dict.fromkeys(TRUTH_KEYS), **self.objectives_summary(evaluations)}
 
+    def true_front_table(self) -> pd.DataFrame | None:
+        """The true front (architectures and their objectives), where the truth is known."""
+        return None
+
     def objectives_summary(self, evaluations: pd.DataFrame) -> dict:
         """The summary keys of a search of several objectives (none otherwise)."""
         if not self.objectives:
@@ -159,6 +163,29 @@ class BenchmarkObserver(Observer):
 
     def reference_point(self, evaluations: pd.DataFrame) -> tuple[np.ndarray, str]:
         return self.reference, "each objective's median over the space (the table)"
+
+    def true_front_table(self) -> pd.DataFrame | None:
+        """``true_front.parquet``: each architecture on the true front with its index and
+        true objective values (the primary one as ``val_mean``), first objective best
+        first."""
+        if self.truth is None:
+            return None
+        columns = {
+            ("val_mean" if o.primary else o.name): self.truth[self.true_front, j]
+            for j, o in enumerate(self.objectives)
+        }
+        space = self.benchmark.space
+        table = pd.DataFrame(
+            {
+                "index": self.true_front,
+                "arch": [space.to_string(int(i)) for i in self.true_front],
+                **columns,
+            }
+        )
+        first = next(iter(columns))
+        return table.sort_values(
+            first, ascending=self.objectives[0].direction == "min", kind="stable"
+        ).reset_index(drop=True)
 
     def _ratio_after_each(self, evaluations: pd.DataFrame) -> np.ndarray:
         """Hypervolume of the evaluated architectures' true values over the true

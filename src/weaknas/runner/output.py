@@ -19,7 +19,8 @@ each seed of a study):
   correlation (``weaknas.runner.iterations.benchmark_columns``).
 - ``pareto.parquet`` (a search of several objectives only): the evaluations no other
   dominates by the values observed, every column of ``evaluations.parquet``, best first
-  by the first objective.
+  by the first objective; on a benchmark also ``true_front.parquet``, the true front
+  computed exhaustively (``index``, ``arch`` and each objective's true value).
 - ``summary.json`` (written last: its presence marks a finished run), keys in
   ``SUMMARY_KEYS``.
 """
@@ -44,6 +45,7 @@ EVALUATIONS = "evaluations.parquet"
 ITERATIONS = "iterations.parquet"
 SUMMARY = "summary.json"
 PARETO = "pareto.parquet"
+TRUE_FRONT = "true_front.parquet"
 
 #: ``summary.json``, for every search. Those marked (benchmark) are null for a user's
 #: objective, which has no known truth.

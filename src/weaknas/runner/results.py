@@ -14,6 +14,7 @@ from weaknas.runner.output import (
     ITERATIONS,
     PARETO,
     SUMMARY,
+    TRUE_FRONT,
     library_versions,
     write_json,
     write_table,
@@ -60,6 +61,9 @@ def finish(run: Search, budget: int) -> SearchResult:
         write_table(run.out_dir / ITERATIONS, iterations)
         if run.objectives:
             write_table(run.out_dir / PARETO, pareto)
+            truth = run.observer.true_front_table()
+            if truth is not None:
+                write_table(run.out_dir / TRUE_FRONT, truth)
         write_json(run.out_dir / SUMMARY, summary)  # last: its presence marks a finished run
     return result
 

@@ -107,6 +107,11 @@ class StrategyOptions:
     def as_dict(self) -> dict[str, Any]:
         return {spec.name: getattr(self, spec.name) for spec in dataclasses.fields(self)}
 
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Each option's declared default (before any resolution), as a run records it."""
+        return {spec.name: spec.default for spec in dataclasses.fields(cls)}
+
     def label(self) -> str:
         """What a table row adds to the strategy's name: "" with the defaults."""
         return ""

@@ -232,6 +232,72 @@ def _tsne_figure(plt, folder: Path, runs: pd.DataFrame, path: Path) -> str | Non
     )
 
 
+def _ratio_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
+    """Several objectives: the hypervolume ratio against queries, median over seeds."""
+    budget = int(iterations["n_queries"].max())
+    grid = np.unique(np.r_[np.arange(10, budget + 1, 10), budget])
+    curves = curves_on_grid(iterations, "hypervolume_ratio", grid)
+    benchmarks = list(dict.fromkeys(curves["benchmark"]))
+    fig, axes = _panels(plt, len(benchmarks))
+    for ax, benchmark in zip(axes, benchmarks, strict=True):
+        for method, runs in curves[curves["benchmark"] == benchmark].groupby("method", sort=False):
+            stacked = np.vstack(runs["curve"].to_numpy())
+            with warnings.catch_warnings():  # grid points no run reached: NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                median = np.nanmedian(stacked, axis=0)
+                low, high = np.nanpercentile(stacked, [25, 75], axis=0)
+            ax.plot(grid, median, label=f"{method} ({len(runs)})")
+            ax.fill_between(grid, low, high, alpha=0.15)
+        for level in (0.95, 0.99):
+            ax.axhline(level, color="grey", lw=0.6, ls="--")
+        ax.set_title(benchmark)
+        ax.set_xlabel("queries (architectures evaluated)")
+        ax.set_ylabel("hypervolume ratio (evaluated / true front)")
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, title="method (seeds)")
+    _save(plt, fig, path)
+    return "Hypervolume ratio vs queries (median over seeds, band: quartiles)"
+
+
+def _fronts_figure(plt, folder: Path, runs: pd.DataFrame | None, path: Path) -> str | None:
+    """Several objectives: the true front and each method's evaluated architectures (its
+    first seed), in the first two objectives' true values."""
+    if runs is None or runs.empty:
+        return None
+    benchmarks = list(dict.fromkeys(runs["benchmark"]))
+    fig, axes = _panels(plt, len(benchmarks))
+    for ax, benchmark in zip(axes, benchmarks, strict=True):
+        of_benchmark = runs[runs["benchmark"] == benchmark]
+        truth = None
+        for method, rows in of_benchmark.groupby("method", sort=False):
+            seed = int(rows["seed"].min())
+            front_file = (
+                folder / benchmark / method / "seeds" / f"seed_{seed:04d}" / "true_front.parquet"
+            )
+            if truth is None and front_file.is_file():
+                truth = pd.read_parquet(front_file)
+            if truth is None:
+                continue
+            x, y = truth.columns[3], truth.columns[2]  # second objective, then accuracy
+            first = rows[rows["seed"] == seed]
+            ax.scatter(first[x], first[y], s=8, alpha=0.5, label=f"{method} (seed {seed})")
+        if truth is None:
+            continue
+        x, y = truth.columns[3], truth.columns[2]
+        ordered = truth.sort_values(x)
+        ax.step(ordered[x], ordered[y], where="post", color="black", label="true front")
+        low = float(np.nanpercentile(of_benchmark[y], 10))  # the dead networks cut off
+        ax.set_ylim(low, float(truth[y].max()) + 0.3 * (float(truth[y].max()) - low) / 10)
+        ax.set_title(benchmark)
+        ax.set_xlabel(x)
+        ax.set_ylabel(f"{y} (true)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    _save(plt, fig, path)
+    return "The true front and the architectures each method evaluated (its first seed)"
+
+
 def seed_figures(seeds: pd.DataFrame, out: Path) -> list[tuple[str, str]]:
     """The figures drawn from the per-seed table alone (queries to the optimum, found
     fraction) into ``out``: (caption, file name) of each. A committed ``seeds.csv``
@@ -255,6 +321,21 @@ def build_report(folder: str | Path, tsne: bool = True) -> Path:
     out = folder / FIGURES
     out.mkdir(exist_ok=True)
     figures = []
+    if "hypervolume_ratio" in seeds and iterations is not None and not iterations.empty:
+        figures.append(
+            (
+                _ratio_figure(plt, iterations, out / "ratio_vs_queries.png"),
+                f"{FIGURES}/ratio_vs_queries.png",
+            )
+        )
+        caption = _fronts_figure(
+            plt, folder, _read(folder, RUNS, required=False), out / "fronts.png"
+        )
+        if caption:
+            figures.append((caption, f"{FIGURES}/fronts.png"))
+        path = folder / "report.md"
+        write_report(path, seeds, title=f"Study report: {folder.name}", figures=figures)
+        return path
     if iterations is not None and not iterations.empty:
         figures.append(
             (

@@ -7,6 +7,12 @@ import pandas as pd
 from weaknas.runner.iterations import best_so_far_row
 
 CHECKPOINTS = (50, 100, 150, 200, 500, 1000)
+RATIO_CHECKPOINTS = (50, 100, 200, 500)  # a search of several objectives
+HYPERVOLUME_COLUMNS = (
+    "hypervolume_ratio",
+    "queries_to_hypervolume_0.95",
+    "queries_to_hypervolume_0.99",
+)
 
 
 def at_checkpoints(
@@ -28,4 +34,18 @@ def at_checkpoints(
             metrics[f"val_mean@{n}"] = float(row["val_mean"])
         else:
             metrics[f"test@{n}"] = metrics[f"val_mean@{n}"] = float("nan")
+    return metrics
+
+
+def ratio_at_checkpoints(
+    iterations: pd.DataFrame, checkpoints=RATIO_CHECKPOINTS
+) -> dict[str, float]:
+    """A search of several objectives on a benchmark: the hypervolume ratio reached after
+    N queries (NaN for N beyond the run)."""
+    metrics = {}
+    for n in checkpoints:
+        after = iterations[iterations["n_queries"] >= n]
+        metrics[f"ratio@{n}"] = (
+            float(after["hypervolume_ratio"].iloc[0]) if len(after) else float("nan")
+        )
     return metrics

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from weaknas.study.metrics import CHECKPOINTS
+from weaknas.study.metrics import CHECKPOINTS, RATIO_CHECKPOINTS
 from weaknas.study.statistics import paired_p_value, query_statistics
 
 QUERIES_NOTE = (
@@ -21,6 +21,54 @@ QUERIES_NOTE = (
     "seeds of the test accuracy of the best-by-observed-validation architecture after N "
     "queries. Cost: median wall-clock seconds of one run (one core)."
 )
+
+
+HYPERVOLUME_NOTE = (
+    "Several objectives: the hypervolume ratio is the hypervolume of the evaluated "
+    "architectures' true values (mean validation accuracy) over the true front's, from each "
+    "metric's median over the space. Queries to 0.95 (0.99): distinct architectures "
+    "evaluated until the ratio reached it; a seed that never did counts as the queries it "
+    "spent. Reached: seeds that did, with a Wilson 95% interval; mean and median with "
+    "95% bootstrap intervals; p: two-sided Wilcoxon signed-rank test of the queries to "
+    "0.95 against the first method. Ratio at N: median over seeds."
+)
+
+
+def hypervolume_table(tables: dict[str, pd.DataFrame], checkpoints=RATIO_CHECKPOINTS) -> str:
+    """One row per method of a study of several objectives: queries to 0.95 and 0.99 of
+    the true hypervolume, the ratio at N queries, cost per run."""
+    reached = [n for n in checkpoints if any(_has_values(t, f"ratio@{n}") for t in tables.values())]
+    level = {
+        name: t.assign(queries_to_optimum=t["queries_to_hypervolume_0.95"])
+        for name, t in tables.items()
+    }
+    strict = {
+        name: t.assign(queries_to_optimum=t["queries_to_hypervolume_0.99"])
+        for name, t in tables.items()
+    }
+    reference_name, reference = next(iter(level.items()))
+    header = ["method", "seeds", "reached 0.95 [95% CI]", "queries to 0.95: mean [95% CI]"]
+    header += ["median [95% CI]", f"p vs {reference_name}", "reached 0.99", "queries to 0.99: mean"]
+    header += [f"ratio@{n}" for n in reached] + ["cost (s/run)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, table in level.items():
+        s = query_statistics(table)
+        s99 = query_statistics(strict[name])
+        p_value, _ = paired_p_value(table, reference)
+        cells = [
+            name,
+            str(s["seeds"]),
+            f"{s['found']} [{100 * s['found_low']:.0f}-{100 * s['found_high']:.0f}%]",
+            f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}]",
+            f"{s['median']:.1f} [{s['median_low']:.1f}, {s['median_high']:.1f}]",
+            "" if name == reference_name else _p_text(p_value),
+            str(s99["found"]),
+            f"{s99['mean']:.1f}",
+        ]
+        cells += [f"{pd.to_numeric(table[f'ratio@{n}']).median():.3f}" for n in reached]
+        cells.append(f"{table['wall_seconds'].median():.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def queries_stats(table: pd.DataFrame) -> dict[str, float]:
@@ -101,6 +149,9 @@ def tables_by_benchmark(seeds: pd.DataFrame, checkpoints=CHECKPOINTS) -> str:
     sections = []
     for benchmark, rows in seeds.groupby("benchmark", sort=False):
         tables = {name: t for name, t in rows.groupby("method", sort=False)}
+        if _has_values(rows, "hypervolume_ratio"):
+            sections.append(f"### {benchmark}\n\n" + hypervolume_table(tables))
+            continue
         sections.append(f"### {benchmark}\n\n" + markdown_table(tables, checkpoints))
     return "\n\n".join(sections)
 
@@ -127,7 +178,8 @@ def write_report(
     parts = [f"# {title}\n"]
     if config is not None:
         parts.append("Settings: " + ", ".join(f"{k}={v}" for k, v in config.as_dict().items()))
-    parts.append(QUERIES_NOTE)
+    several = _has_values(seeds, "hypervolume_ratio")
+    parts.append(HYPERVOLUME_NOTE if several else QUERIES_NOTE)
     parts.append(tables_by_benchmark(seeds) if not seeds.empty else "No finished runs yet.")
     for caption, file_name in figures:
         parts.append(f"### {caption}\n\n![{caption}]({file_name})")

@@ -35,7 +35,7 @@ from weaknas.runner.output import (
     write_json,
     write_table,
 )
-from weaknas.study.metrics import at_checkpoints
+from weaknas.study.metrics import HYPERVOLUME_COLUMNS, at_checkpoints, ratio_at_checkpoints
 from weaknas.study.report import write_report
 
 RUNS = "runs.parquet"
@@ -346,11 +346,17 @@ def collect(root: Path, config: SearchConfig, seeds: list[int], name: str) -> pd
         exact = summary.get("exact_observations", False)
         found = summary["queries_to_optimum"] is not None
         row.update(at_checkpoints(evaluations, found_optimum_exactly=exact and found))
+        iterations_file = paths.seed_dir(seed) / ITERATIONS
+        per_iteration = None
+        if iterations_file.is_file():  # runs from before per-iteration metrics have none
+            per_iteration = pd.read_parquet(iterations_file)
+            iterations.append(per_iteration.assign(**tags, seed=seed))
+        if "hypervolume_ratio" in summary:  # several objectives, on a benchmark
+            row.update({k: summary[k] for k in HYPERVOLUME_COLUMNS})
+            if per_iteration is not None:
+                row.update(ratio_at_checkpoints(per_iteration))
         per_seed.append(row)
         runs.append(evaluations.assign(**tags, seed=seed))
-        iterations_file = paths.seed_dir(seed) / ITERATIONS
-        if iterations_file.is_file():  # runs from before per-iteration metrics have none
-            iterations.append(pd.read_parquet(iterations_file).assign(**tags, seed=seed))
     table = pd.DataFrame(per_seed)
     table.to_csv(root / SEEDS, index=False)
     write_table(root / SEEDS_TABLE, table)
