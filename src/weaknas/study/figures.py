@@ -316,6 +316,7 @@ def build_report(folder: str | Path, tsne: bool = True) -> Path:
     if not folder.is_dir():
         raise DataFileError(folder, "no such study folder")
     seeds = _read(folder, SEEDS_TABLE)
+    assert seeds is not None  # required: _read raised otherwise
     iterations = _read(folder, ITERATIONS, required=False)
     plt = _pyplot()
     out = folder / FIGURES
