@@ -34,6 +34,21 @@ HYPERVOLUME_NOTE = (
 )
 
 
+def _query_cells(name: str, table, reference_name: str, reference) -> list[str]:
+    """A row's first cells: method, seeds, found (reached) with its interval, mean and
+    median queries with theirs, and the paired p against the reference method."""
+    s = query_statistics(table)
+    p_value, _ = paired_p_value(table, reference)
+    return [
+        name,
+        str(s["seeds"]),
+        f"{s['found']} [{100 * s['found_low']:.0f}-{100 * s['found_high']:.0f}%]",
+        f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}]",
+        f"{s['median']:.1f} [{s['median_low']:.1f}, {s['median_high']:.1f}]",
+        "" if name == reference_name else _p_text(p_value),
+    ]
+
+
 def hypervolume_table(tables: dict[str, pd.DataFrame], checkpoints=RATIO_CHECKPOINTS) -> str:
     """One row per method of a study of several objectives: queries to 0.95 and 0.99 of
     the true hypervolume, the ratio at N queries, cost per run."""
@@ -52,19 +67,9 @@ def hypervolume_table(tables: dict[str, pd.DataFrame], checkpoints=RATIO_CHECKPO
     header += [f"ratio@{n}" for n in reached] + ["cost (s/run)"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, table in level.items():
-        s = query_statistics(table)
         s99 = query_statistics(strict[name])
-        p_value, _ = paired_p_value(table, reference)
-        cells = [
-            name,
-            str(s["seeds"]),
-            f"{s['found']} [{100 * s['found_low']:.0f}-{100 * s['found_high']:.0f}%]",
-            f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}]",
-            f"{s['median']:.1f} [{s['median_low']:.1f}, {s['median_high']:.1f}]",
-            "" if name == reference_name else _p_text(p_value),
-            str(s99["found"]),
-            f"{s99['mean']:.1f}",
-        ]
+        cells = _query_cells(name, table, reference_name, reference)
+        cells += [str(s99["found"]), f"{s99['mean']:.1f}"]
         cells += [f"{pd.to_numeric(table[f'ratio@{n}']).median():.3f}" for n in reached]
         cells.append(f"{table['wall_seconds'].median():.2f}")
         lines.append("| " + " | ".join(cells) + " |")
@@ -119,16 +124,7 @@ def markdown_table(tables: dict[str, pd.DataFrame], checkpoints=CHECKPOINTS) -> 
     header += ["cost (s/run)"] if with_cost else []
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, table in tables.items():
-        s = query_statistics(table)
-        p_value, _ = paired_p_value(table, reference)
-        cells = [
-            name,
-            str(s["seeds"]),
-            f"{s['found']} [{100 * s['found_low']:.0f}-{100 * s['found_high']:.0f}%]",
-            f"{s['mean']:.1f} [{s['mean_low']:.1f}, {s['mean_high']:.1f}]",
-            f"{s['median']:.1f} [{s['median_low']:.1f}, {s['median_high']:.1f}]",
-            "" if name == reference_name else _p_text(p_value),
-        ]
+        cells = _query_cells(name, table, reference_name, reference)
         cells += [
             _mean_std(table[f"{metric}@{n}"]) if f"{metric}@{n}" in table else "n/a"
             for n in checkpoints
