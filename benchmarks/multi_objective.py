@@ -222,8 +222,17 @@ def main() -> None:
     methods = args.methods.split(",")
     jobs = [(args.data, t, m, s) for t in tasks for m in methods for s in seeds]
     rows, curves, fronts = [], [], []
+    partial = args.out / "seeds.partial.csv" if args.out else None
+    if partial is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         for row in pool.map(run_one, jobs, chunksize=4):
+            if partial is not None:  # results as they come: a long run keeps what it did
+                shown = {k: v for k, v in row.items() if k not in ("curve", "front")}
+                pd.DataFrame([shown]).to_csv(
+                    partial, mode="a", header=not partial.is_file(), index=False
+                )
             for i, ratio in enumerate(row.pop("curve"), start=1):
                 curves.append((row["task"], row["method"], row["seed"], i * CURVE_STEP, ratio))
             front = row.pop("front")
@@ -239,6 +248,8 @@ def main() -> None:
     print(table(frame), flush=True)
     if args.out:
         write(frame, curve_table, front_table[["task", "method", "accuracy", "metric"]], args.out)
+        if partial is not None:
+            partial.unlink(missing_ok=True)  # seeds.csv holds them all now
 
 
 if __name__ == "__main__":

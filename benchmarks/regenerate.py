@@ -11,7 +11,9 @@ Tables and their sources (all committed):
   (``nb101_sample_efficiency.py``);
 - ``benchmarks/results/compare_at_500.md``: the NB201 studies, seeds 0-19 at 500 queries;
 - ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv`` and
-  ``docs/nb101/seeds.csv`` (the research suite's studies).
+  ``docs/nb101/seeds.csv`` (the research suite's studies);
+- ``benchmarks/results/multi_objective/*.md``: each from the ``.csv`` of its name
+  (``multi_objective.py``; ``table.md`` from ``seeds.csv``).
 
 Figures: each committed study report's (``docs/{methods,nb101,nbgraph,variants}``)
 queries-to-optimum and found-fraction figures, from its ``seeds.csv``. Its accuracy,
@@ -33,6 +35,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 import compare_at_500  # noqa: E402
+import multi_objective  # noqa: E402
 import nb101_sample_efficiency  # noqa: E402
 import research_summary  # noqa: E402
 import sample_efficiency  # noqa: E402
@@ -82,12 +85,21 @@ def research_summary_tables() -> str:
     )
 
 
+def multi_objective_table(source: Path) -> Callable[[], str]:
+    return lambda: multi_objective.table(pd.read_csv(source))
+
+
 TABLES: dict[str, Callable[[], str]] = {
     "benchmarks/results/sample_efficiency.md": nb201_sample_efficiency,
     "benchmarks/results/nb101_sample_efficiency/table.md": nb101_sample_efficiency_table,
     "benchmarks/results/compare_at_500.md": compare_at_500_table,
     "benchmarks/results/research_summary.md": research_summary_tables,
 }
+for _source in sorted((RESULTS / "multi_objective").glob("*.csv")):
+    if _source.name in ("curves.csv", "fronts.csv"):
+        continue
+    _table = "table.md" if _source.name == "seeds.csv" else _source.with_suffix(".md").name
+    TABLES[f"benchmarks/results/multi_objective/{_table}"] = multi_objective_table(_source)
 
 
 STUDY_REPORTS = ("docs/methods", "docs/nb101", "docs/nbgraph", "docs/variants")
