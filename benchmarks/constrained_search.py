@@ -17,6 +17,7 @@ import argparse
 import time
 
 import numpy as np
+from seed_ranges import parse_seeds  # benchmarks/seed_ranges.py
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
@@ -34,8 +35,7 @@ def main() -> None:
         "--observed", action="store_true", help="the metric is observed, not declared known"
     )
     args = parser.parse_args()
-    first, _, last = args.seeds.partition("-")
-    seeds = range(int(first), int(last or first) + 1)
+    seeds = parse_seeds(args.seeds)
     for name in DATASETS:
         bench = load_benchmark(name, args.data)
         values = bench.extra[args.metric].to_numpy(float)

@@ -29,6 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 from research_study import SUITES  # noqa: E402
+from seed_ranges import parse_seeds  # noqa: E402
 
 from weaknas.benchmarks import load_benchmark  # noqa: E402
 from weaknas.runner import SearchConfig, run_search  # noqa: E402
@@ -85,14 +86,6 @@ def _same(a, b) -> bool:
             return (a is None or pd.isna(a)) and (b is None or pd.isna(b))
         return abs(float(a) - float(b)) < 1e-9
     return a == b
-
-
-def parse_seeds(text: str) -> list[int]:
-    seeds = []
-    for part in text.split(","):
-        first, _, last = part.partition("-")
-        seeds.extend(range(int(first), int(last or first) + 1))
-    return seeds
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from scipy.stats import wilcoxon
+from seed_ranges import parse_seeds  # benchmarks/seed_ranges.py
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
@@ -39,8 +40,7 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--seeds", default="0-99")
     args = parser.parse_args()
-    first, _, last = args.seeds.partition("-")
-    seeds = list(range(int(first), int(last or first) + 1))
+    seeds = parse_seeds(args.seeds)
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         for name in DATASETS:
             results = {}

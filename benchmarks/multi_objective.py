@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.stats import wilcoxon
+from seed_ranges import parse_seeds  # benchmarks/seed_ranges.py
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
@@ -216,8 +217,7 @@ def main() -> None:
             figures(pd.read_csv(curves), pd.read_csv(args.collect / "fronts.csv"), args.collect)
         print(table(rows))
         return
-    first, _, last = args.seeds.partition("-")
-    seeds = range(int(first), int(last or first) + 1)
+    seeds = parse_seeds(args.seeds)
     tasks = [t.strip() for t in args.tasks.split(",")]
     methods = args.methods.split(",")
     jobs = [(args.data, t, m, s) for t in tasks for m in methods for s in seeds]

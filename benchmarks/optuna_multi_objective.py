@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import optuna
+from seed_ranges import parse_seeds  # benchmarks/seed_ranges.py
 
 from weaknas.benchmarks import load_benchmark
 from weaknas.integrations.optuna import WeakNASSampler
@@ -75,8 +76,7 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--seeds", default="100-119")
     args = parser.parse_args()
-    first, _, last = args.seeds.partition("-")
-    seeds = range(int(first), int(last or first) + 1)
+    seeds = parse_seeds(args.seeds)
     jobs = [(args.data, name, seed) for name in SAMPLERS for seed in seeds]
     with ProcessPoolExecutor(os.cpu_count()) as pool:
         results = list(pool.map(run, jobs))
