@@ -345,8 +345,7 @@ class WeakNAS(PredictorStrategy):
     def _uniform_from_top_m(self, scores: np.ndarray, count: int, n_told: int) -> np.ndarray:
         m = min(max(self.top_m(n_told), count), len(scores))
         # Ties (tree models predict many equal values) are broken at random, not by index.
-        top = top_k(scores, m, self.rng)
-        return self.rng.choice(top, size=count, replace=False)
+        return self._uniform_from_order(top_k(scores, m, self.rng), count, n_told)
 
     def _best_by_acquisition(self, mean, spread, best_label: float, count: int) -> np.ndarray:
         if self.acquisition == "greedy":
