@@ -11,7 +11,11 @@ from weaknas.pareto import parse_objectives
 from weaknas.runner.config import SearchConfig
 from weaknas.runner.constraints import feasible_mask, parse_constraints
 from weaknas.runner.engine import SearchResult, search
-from weaknas.runner.observers import BenchmarkObserver, queries_to_optimum
+from weaknas.runner.observers import (
+    BenchmarkObserver,
+    check_table_objectives,
+    queries_to_optimum,
+)
 from weaknas.runner.tabular_objective import TabularObjective
 from weaknas.strategies.base import Strategy
 
@@ -103,14 +107,8 @@ def feasible_for(
 def check_objectives(benchmark: TabularBenchmark, config: SearchConfig) -> None:
     """``ValueError`` naming an objective that is neither the accuracy nor a metric of
     the benchmark's table or space (before any folder is made)."""
-    metrics = {*benchmark.extra.columns, *benchmark.space.known_metrics()}
-    for objective in parse_objectives(config.objectives) if config.objectives else ():
-        if not objective.primary and objective.name not in metrics:
-            names = ", ".join(["accuracy", *sorted(metrics)])
-            raise ValueError(
-                f"--objectives {objective}: {benchmark.name} has no metric "
-                f"{objective.name!r} ({names})"
-            )
+    if config.objectives:
+        check_table_objectives(benchmark, parse_objectives(config.objectives))
 
 
 def known_table_metrics(benchmark: TabularBenchmark, names) -> dict[str, np.ndarray]:

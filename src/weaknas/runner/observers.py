@@ -135,20 +135,15 @@ class BenchmarkObserver(Observer):
         under constraints) and the reference point: each metric's median over the space."""
         super().watch_objectives(objectives, known)
         bench = self.benchmark
+        check_table_objectives(bench, self.objectives)
         columns = []
         for objective in self.objectives:
             if objective.primary:
                 columns.append(np.asarray(bench.val_mean, dtype=float))
             elif objective.name in known:
                 columns.append(np.asarray(known[objective.name], dtype=float))
-            elif objective.name in bench.extra.columns:
-                columns.append(bench.extra[objective.name].to_numpy(float))
             else:
-                names = ", ".join(["accuracy", *bench.extra.columns])
-                raise ValueError(
-                    f"--objectives {objective}: {bench.name} has no metric "
-                    f"{objective.name!r} ({names})"
-                )
+                columns.append(bench.extra[objective.name].to_numpy(float))
         self.truth = np.column_stack(columns)
         self.reference = np.nanmedian(self.truth, axis=0)
         usable = np.all(np.isfinite(self.truth), axis=1)
@@ -252,6 +247,19 @@ class BenchmarkObserver(Observer):
             }
         )
         return found
+
+
+def check_table_objectives(benchmark, objectives) -> None:
+    """``ValueError`` naming an objective that is neither the accuracy nor a metric of
+    the benchmark's table or space."""
+    metrics = {*benchmark.extra.columns, *benchmark.space.known_metrics()}
+    for objective in objectives:
+        if not objective.primary and objective.name not in metrics:
+            names = ", ".join(["accuracy", *sorted(metrics)])
+            raise ValueError(
+                f"--objectives {objective}: {benchmark.name} has no metric "
+                f"{objective.name!r} ({names})"
+            )
 
 
 def queries_to_optimum(indices: np.ndarray, optimum: int) -> int | None:
