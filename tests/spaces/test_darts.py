@@ -155,3 +155,34 @@ def test_search_darts_from_the_command_line(tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["search", "--pool", "50", "--objective", "darts_objective:convolutions"]) == 2
     assert "--pool is for spaces searched over a candidate pool" in capsys.readouterr().err
+    # the analytic costs as a second objective: the front trades convolutions for MFLOPs
+    import pandas as pd
+
+    args = ["search", "--space", "darts", "--pool", "400", "--objective"]
+    args += ["darts_objective:convolutions", "--budget", "30", "--quiet", "--out", "front"]
+    assert main([*args, "--objectives", "value:max,mflops:min"]) == 0
+
+    front = pd.read_parquet(tmp_path / "front" / "pareto.parquet").sort_values("mflops")
+    assert len(front) >= 2 and front["value"].is_monotonic_increasing
+
+
+def test_every_evaluation_records_the_genotypes_analytic_costs():
+    """A search of any objective over the DARTS space records each genotype's MFLOPs and
+    parameters (known before evaluation, no network built), and a bound on them holds."""
+    from weaknas import search
+
+    space = DartsSpace(pool_size=60, seed=2)
+    known = space.known_metrics()
+    assert set(known) == {"mflops", "params_m"}
+    bound = float(np.median(known["params_m"]))
+    result = search(
+        lambda config: float(len(config)),
+        space,
+        budget=10,
+        n_init=5,
+        constraints=[f"params_m<={bound}"],
+    )
+    table = result.evaluations
+    assert (table["mflops"].to_numpy() == known["mflops"][table["index"]]).all()
+    assert (table["params_m"].to_numpy() == known["params_m"][table["index"]]).all()
+    assert (table["params_m"] <= bound).all()

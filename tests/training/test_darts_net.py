@@ -61,3 +61,27 @@ def test_darts_genotypes_train_on_digits():
     result = objective(format_genotype(V2))
     assert result["value"] > 30  # 10 classes: chance is 10%
     assert result["parameters"] == count_parameters(objective.network(format_genotype(V2)))
+
+
+def test_analytic_costs_equal_the_built_networks_counts():
+    """``DartsSpace.known_metrics`` (no network built) counts exactly what the built
+    CIFAR network has: the published genotypes and random pool members, at the paper's
+    size and a small one."""
+    import numpy as np
+
+    from weaknas.spaces.darts import DartsSpace
+    from weaknas.spaces.darts_costs import DartsCosts
+
+    space = DartsSpace(pool_size=3, seed=1)
+    rows = np.array([parse_genotype(text) for text in PUBLISHED.values()] + list(space.rows))
+    for channels, layers in ((36, 20), (8, 5)):
+        macs, params = DartsCosts(channels=channels, layers=layers).of(rows)
+        for row, row_macs, row_params in zip(rows, macs, params, strict=True):
+            network = cifar_network(row, channels=channels, layers=layers)
+            assert count_multiply_adds(network, 32) == row_macs
+            assert count_parameters(network) == row_params
+    known = space.known_metrics()  # millions, of the paper's network
+    for index, row in enumerate(space.rows):
+        network = cifar_network(row)
+        assert round(known["mflops"][index] * 1e6) == count_multiply_adds(network, 32)
+        assert round(known["params_m"][index] * 1e6) == count_parameters(network)

@@ -64,10 +64,12 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         metavar="METRIC<=BOUND",
-        help="only architectures within this bound on a metric known before evaluation "
-        "(repeatable; <=, >=, <, >): mobilenetv3's mflops and params_m, or a benchmark "
-        "table's metric declared --known (e.g. edgegpu_latency<=5 with --known "
-        "edgegpu_latency); on a benchmark the optimum is then the best feasible one",
+        help="a bound on a metric (repeatable; <=, >=, <, >). Known before evaluation "
+        "(mobilenetv3's and darts' mflops and params_m, a benchmark table's metric declared "
+        "--known, e.g. edgegpu_latency<=5 with --known edgegpu_latency): only architectures "
+        "within it are evaluated. Observed with each evaluation (another table column, "
+        "latency:cpu, a metric your objective returns): weaknas predicts it and picks only "
+        "architectures predicted within it. The best reported is the best feasible one",
     )
     parser.add_argument(
         "--known",
@@ -85,7 +87,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
         help="search two or three objectives at once, each max or min, e.g. "
         "accuracy:max,edgegpu_latency:min: accuracy (or value) is the objective's value, "
         "another name a metric the evaluation returns or the search knows (a benchmark "
-        "table's column, mobilenetv3's mflops and params_m); writes pareto.parquet and "
+        "table's column, mobilenetv3's and darts' mflops and params_m); writes pareto.parquet and "
         "the front's hypervolume (weaknas, random, tpe and nsga2)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
