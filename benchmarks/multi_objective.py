@@ -14,6 +14,9 @@ the budget.
         --out benchmarks/results/multi_objective
     python benchmarks/multi_objective.py --collect benchmarks/results/multi_objective
 
+A long run can be split (by method or task, each part to its own ``--out``) and joined:
+``--collect DEST --parts PART1 PART2 ...`` concatenates the parts' files into DEST.
+
 Writes to ``--out``: ``seeds.csv`` (one row per task, method and seed), ``curves.csv``
 (the ratio after every 10 queries, per run), ``fronts.csv`` (the true front and, for the
 first seed, each method's evaluated architectures at the budget, true values), ``table.md``
@@ -200,6 +203,20 @@ def write(frame: pd.DataFrame, curves: pd.DataFrame, fronts: pd.DataFrame, out: 
     figures(curves, fronts, out)
 
 
+def join_parts(parts: list[Path], out: Path) -> None:
+    """One folder's seeds, curves and fronts from runs split by method or task."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("seeds.csv", "curves.csv", "fronts.csv"):
+        joined = pd.concat([pd.read_csv(part / name) for part in parts], ignore_index=True)
+        if name == "fronts.csv":  # every part wrote its tasks' true fronts: keep one
+            truth = joined["method"] == "true front"
+            joined = pd.concat([joined[~truth], joined[truth].drop_duplicates()])
+        key = ["task", "method", "seed"] if name == "seeds.csv" else None
+        if key and joined.duplicated(key).any():
+            raise SystemExit(f"{name}: the parts share a (task, method, seed) row")
+        joined.to_csv(out / name, index=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="folder with nb201.csv.gz and nb201_hwnasbench.csv.gz")
@@ -208,7 +225,13 @@ def main() -> None:
     parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated task names")
     parser.add_argument("--out", type=Path, help="folder for seeds.csv and table.md")
     parser.add_argument("--collect", type=Path, help="rebuild table.md from FOLDER/seeds.csv")
+    parser.add_argument(
+        "--parts", type=Path, nargs="+", help="with --collect: join these runs' files first"
+    )
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes")
     args = parser.parse_args()
+    if args.collect and args.parts:
+        join_parts(args.parts, args.collect)
     if args.collect:
         rows = pd.read_csv(args.collect / "seeds.csv")
         (args.collect / "table.md").write_text(table(rows))
@@ -226,7 +249,7 @@ def main() -> None:
     if partial is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
-    with ProcessPoolExecutor(os.cpu_count()) as pool:
+    with ProcessPoolExecutor(args.workers) as pool:
         for row in pool.map(run_one, jobs, chunksize=4):
             if partial is not None:  # results as they come: a long run keeps what it did
                 shown = {k: v for k, v in row.items() if k not in ("curve", "front")}
