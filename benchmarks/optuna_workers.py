@@ -105,7 +105,8 @@ def run_one(name: str, seed: int, n_trials: int, workers: int, folder: Path, dat
     ]
     indices = [t.user_attrs["index"] for t in trials]
     bench = _benchmark(data)
-    hits = [i for i, index in enumerate(indices) if index == bench.optimum_index]
+    optima = set(bench.optimum_indices.tolist())  # the optimum and its ties
+    hits = [i for i, index in enumerate(indices) if index in optima]
     return {
         "sampler": name,
         "seed": seed,

@@ -10,6 +10,16 @@ import pandas as pd
 
 from weaknas.spaces.base import FiniteSpace
 
+OPTIMUM_TOLERANCE = 1e-9  # accuracy points: values closer than this to the best are ties
+
+
+def optima_within_tolerance(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """The ``candidates`` (indices into ``values``) whose value is within
+    ``OPTIMUM_TOLERANCE`` of the best among them, ascending."""
+    candidates = np.asarray(candidates)
+    best = np.max(values[candidates])
+    return np.sort(candidates[values[candidates] >= best - OPTIMUM_TOLERANCE])
+
 
 @dataclass(frozen=True)
 class TabularBenchmark:
@@ -60,6 +70,13 @@ class TabularBenchmark:
     def optimum_index(self) -> int:
         """The architecture with the highest mean validation accuracy."""
         return int(np.argmax(self.val_mean))
+
+    @cached_property
+    def optimum_indices(self) -> np.ndarray:
+        """Every architecture within ``OPTIMUM_TOLERANCE`` of the highest mean validation
+        accuracy: finding any of them finds the optimum (NAS-Bench-Graph cora's two best
+        differ by 1e-16, a rounding, not a result)."""
+        return optima_within_tolerance(self.val_mean, np.arange(len(self.val_mean)))
 
     def training_runs(self, seed: int) -> np.ndarray:
         """Which recorded training run each architecture reports in a search with ``seed``.

@@ -41,11 +41,12 @@ class PredictorDiagnostics:
     """
 
     def __init__(
-        self, benchmark: TabularBenchmark, top_k: int = TOP_K, optimum: int | None = None
+        self, benchmark: TabularBenchmark, top_k: int = TOP_K, optima: np.ndarray | None = None
     ) -> None:
         self.truth = benchmark.val_mean
         self.top = np.argsort(-self.truth, kind="stable")[:top_k]
-        self.optimum = benchmark.optimum_index if optimum is None else optimum
+        # the optimum and its ties (constrained: the best feasible ones)
+        self.optima = benchmark.optimum_indices if optima is None else np.asarray(optima)
         size = len(self.truth)
         self.sample: slice | np.ndarray
         if size <= WHOLE_SPACE_SAMPLE:
@@ -94,13 +95,14 @@ class PredictorDiagnostics:
         return found
 
     def _optimum_rank(self, scores: np.ndarray, unseen: np.ndarray | None) -> float:
-        """Where the predictor puts the optimum among the architectures not yet proposed
-        (1: it would be picked greedily next); NaN once it is proposed (or unknown)."""
-        if unseen is None or len(scores) <= self.optimum:
+        """Where the predictor puts the optimum (the best placed of its ties) among the
+        architectures not yet proposed (1: it would be picked greedily next); NaN once
+        one is proposed (or unknown)."""
+        if unseen is None or len(scores) <= self.optima.max():
             return float("nan")
-        if not np.isin(self.optimum, unseen):
+        if not np.isin(self.optima, unseen).all():  # one of them proposed: found
             return float("nan")
-        return float(1 + int((scores[unseen] > scores[self.optimum]).sum()))
+        return float(1 + int((scores[unseen] > scores[self.optima].max()).sum()))
 
 
 def _unseen(strategy) -> np.ndarray | None:
@@ -142,7 +144,7 @@ def benchmark_columns(
     evaluations: pd.DataFrame,
     diagnostics: dict[int, dict],
     benchmark: TabularBenchmark,
-    optimum: int | None = None,
+    optima: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """``table`` plus what a benchmark's truth tells about each iteration.
 
@@ -150,7 +152,8 @@ def benchmark_columns(
       best-by-value architecture (the NASLib/BANANAS convention for reporting).
     - ``regret``: optimum's mean validation minus the pick's; ``test_regret``: best test
       accuracy in the space minus the pick's.
-    - ``found_optimum``: the optimum (highest mean validation) has been evaluated.
+    - ``found_optimum``: the optimum (highest mean validation, or one within
+      ``OPTIMUM_TOLERANCE`` of it) has been evaluated.
     - ``optimistic_test``: the paper's optimistic metric, the best test accuracy among
       the evaluated architectures *and* the current predictor's top-1 (evaluated only,
       for strategies without a predictor). Not a pick a user could make: labelled so.
@@ -168,15 +171,18 @@ def benchmark_columns(
     val_mean = evaluations["val_mean"].to_numpy(float)
     test = evaluations["test"].to_numpy(float)
     best_test_so_far = np.fmax.accumulate(test)[last_row]
-    optimum = benchmark.optimum_index if optimum is None else optimum  # constrained: feasible
-    optimum_val = float(benchmark.val_mean[optimum])
+    # the optimum and its ties (constrained: the best feasible ones)
+    optima = benchmark.optimum_indices if optima is None else np.asarray(optima)
+    optimum_val = float(np.max(benchmark.val_mean[optima]))
     best_test = float(np.nanmax(benchmark.test)) if benchmark.has_test else float("nan")
     table = table.assign(
         pick_val_mean=val_mean[picks],
         pick_test=test[picks],
         regret=optimum_val - val_mean[picks],
         test_regret=best_test - test[picks],
-        found_optimum=np.maximum.accumulate(evaluations["index"].to_numpy() == optimum)[last_row],
+        found_optimum=np.maximum.accumulate(np.isin(evaluations["index"].to_numpy(), optima))[
+            last_row
+        ],
     )
     rows = [diagnostics.get(int(i), {}) for i in table["iteration"]]
     top1 = np.array([d.get("predicted_top1", -1) for d in rows], dtype=np.int64)

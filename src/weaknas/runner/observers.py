@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from weaknas.benchmarks.base import optima_within_tolerance
 from weaknas.pareto import Objective, minimisation_form, nondominated
 from weaknas.runner.iterations import PredictorDiagnostics, benchmark_columns, iteration_table
 from weaknas.runner.pareto_results import (
@@ -36,6 +37,7 @@ TRUTH_KEYS = (
     "optimum_val_mean",
     "optimum_test",
     "queries_to_optimum",
+    "optimum_ties",
     "exact_observations",
 )
 
@@ -116,14 +118,20 @@ class BenchmarkObserver(Observer):
         self.benchmark = benchmark
         self.stop_at_optimum = stop_at_optimum
         self.exact = exact  # observed values equal the benchmark's mean
-        # With constraints the optimum is the best feasible architecture.
+        # With constraints the optimum is the best feasible architecture. ``optima``: it
+        # and its ties (within OPTIMUM_TOLERANCE); finding any of them finds the optimum.
         self.optimum = (
             benchmark.optimum_index
             if feasible is None
             else int(np.flatnonzero(feasible)[np.argmax(benchmark.val_mean[feasible])])
         )
+        self.optima = (
+            benchmark.optimum_indices
+            if feasible is None
+            else optima_within_tolerance(benchmark.val_mean, np.flatnonzero(feasible))
+        )
         self.constrained = feasible is not None
-        self._diagnose = PredictorDiagnostics(benchmark, optimum=self.optimum)
+        self._diagnose = PredictorDiagnostics(benchmark, optima=self.optima)
         self.notes = tuple(benchmark.notes)
         self.diagnostics: dict[int, dict] = {}
         self.feasible = feasible
@@ -193,13 +201,11 @@ class BenchmarkObserver(Observer):
         self.diagnostics[iteration] = self._diagnose.for_strategy(strategy)
 
     def stop(self, run) -> bool:
-        return self.stop_at_optimum and self.optimum in run.outcomes
+        return self.stop_at_optimum and any(int(i) in run.outcomes for i in self.optima)
 
     def iterations(self, evaluations: pd.DataFrame) -> pd.DataFrame:
         table = self._with_hypervolume(iteration_table(evaluations), evaluations)
-        table = benchmark_columns(
-            table, evaluations, self.diagnostics, self.benchmark, self.optimum
-        )
+        table = benchmark_columns(table, evaluations, self.diagnostics, self.benchmark, self.optima)
         if self.objectives and not evaluations.empty:
             ratios = self._ratio_after_each(evaluations)
             table["hypervolume_ratio"] = ratios[table["n_queries"].to_numpy() - 1]
@@ -218,8 +224,9 @@ class BenchmarkObserver(Observer):
             "optimum_val_mean": float(bench.val_mean[optimum]),
             "optimum_test": float(bench.test[optimum]),
             "queries_to_optimum": queries_to_optimum(
-                evaluations["index"].to_numpy() if len(evaluations) else [], optimum
+                evaluations["index"].to_numpy() if len(evaluations) else [], self.optima
             ),
+            "optimum_ties": len(self.optima) - 1,
             # Observed values equal the benchmark's mean: once the optimum is found it stays
             # the best observed, so a run stopped there can be scored at later query counts.
             "exact_observations": self.exact,
@@ -262,7 +269,8 @@ def check_table_objectives(benchmark, objectives) -> None:
             )
 
 
-def queries_to_optimum(indices: np.ndarray, optimum: int) -> int | None:
-    """1-based query count at which ``optimum`` was evaluated, or None."""
-    hits = np.flatnonzero(np.asarray(indices) == optimum)
+def queries_to_optimum(indices: np.ndarray, optimum: int | np.ndarray) -> int | None:
+    """1-based query count at which ``optimum`` (or the first of several, ties) was
+    evaluated, or None."""
+    hits = np.flatnonzero(np.isin(np.asarray(indices), optimum))
     return int(hits[0]) + 1 if len(hits) else None

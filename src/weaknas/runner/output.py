@@ -69,7 +69,9 @@ SUMMARY_KEYS = {
     "optimum_arch": "(benchmark) the architecture with the highest mean validation accuracy",
     "optimum_val_mean": "(benchmark) its mean validation accuracy",
     "optimum_test": "(benchmark) its test accuracy",
-    "queries_to_optimum": "(benchmark) queries until optimum_arch was evaluated, or null",
+    "queries_to_optimum": "(benchmark) queries until optimum_arch, or one within 1e-9 "
+    "points of it (a tie), was evaluated, or null",
+    "optimum_ties": "(benchmark) architectures other than optimum_arch within 1e-9 points of it",
     "exact_observations": "(benchmark) the values told equal the mean (no noise)",
     "settings": "everything the run was started with",
     "notes": "what to know when reading the numbers (e.g. NB101 has no validation split)",
