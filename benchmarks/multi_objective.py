@@ -55,6 +55,7 @@ TASKS = {  # name: (benchmark, second objective, declared known)
 METHODS = {
     "weaknas": {},  # the default: predicted hypervolume improvement
     "weaknas-nds": {"pareto_picks": "nds"},
+    "weaknas-graf": {"encoding": "graf"},  # NB201 only: its graph features (issue 30)
     "random": {"strategy": "random"},
     "nsga2": {"strategy": "nsga2"},
     "tpe": {"strategy": "tpe"},  # Optuna's multi-objective TPE
