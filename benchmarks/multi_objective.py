@@ -164,12 +164,17 @@ def figures(curves: pd.DataFrame, fronts: pd.DataFrame, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     tasks = list(dict.fromkeys(curves["task"]))
+    # one colour per method in every panel (a method may run on some tasks only)
+    colour = {method: f"C{i}" for i, method in enumerate(dict.fromkeys(curves["method"]))}
     fig, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 3.4), squeeze=False)
     for ax, task in zip(axes[0], tasks, strict=True):
         of_task = curves[curves["task"] == task]
         for method, rows in of_task.groupby("method", sort=False):
             ax.plot(
-                rows["queries"].unique(), rows.groupby("queries")["ratio"].median(), label=method
+                rows["queries"].unique(),
+                rows.groupby("queries")["ratio"].median(),
+                label=method,
+                color=colour[method],
             )
         ax.axhline(0.95, color="grey", lw=0.5, ls="--")
         ax.set(title=task, xlabel="queries", ylim=(0, 1.01))
@@ -184,7 +189,14 @@ def figures(curves: pd.DataFrame, fronts: pd.DataFrame, out: Path) -> None:
         for method, rows in of_task[of_task["method"] != "true front"].groupby(
             "method", sort=False
         ):
-            ax.scatter(rows["metric"], rows["accuracy"], s=6, alpha=0.5, label=method)
+            ax.scatter(
+                rows["metric"],
+                rows["accuracy"],
+                s=6,
+                alpha=0.5,
+                label=method,
+                color=colour.get(method, "grey"),
+            )
         truth = of_task[of_task["method"] == "true front"].sort_values("metric")
         ax.step(truth["metric"], truth["accuracy"], where="post", color="black", label="true front")
         ax.set(title=task, xlabel=TASKS[task][1], ylim=(truth["accuracy"].median() - 5, None))
