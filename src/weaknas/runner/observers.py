@@ -118,18 +118,15 @@ class BenchmarkObserver(Observer):
         self.benchmark = benchmark
         self.stop_at_optimum = stop_at_optimum
         self.exact = exact  # observed values equal the benchmark's mean
-        # With constraints the optimum is the best feasible architecture. ``optima``: it
-        # and its ties (within OPTIMUM_TOLERANCE); finding any of them finds the optimum.
-        self.optimum = (
-            benchmark.optimum_index
-            if feasible is None
-            else int(np.flatnonzero(feasible)[np.argmax(benchmark.val_mean[feasible])])
-        )
+        # ``optima``: the best architecture (with constraints, the best feasible one) and
+        # its ties within OPTIMUM_TOLERANCE; finding any of them finds the optimum.
+        # ``optimum``, the one reported, is the highest of them (the first on exact ties).
         self.optima = (
             benchmark.optimum_indices
             if feasible is None
             else optima_within_tolerance(benchmark.val_mean, np.flatnonzero(feasible))
         )
+        self.optimum = int(self.optima[np.argmax(benchmark.val_mean[self.optima])])
         self.constrained = feasible is not None
         self._diagnose = PredictorDiagnostics(benchmark, optima=self.optima)
         self.notes = tuple(benchmark.notes)
