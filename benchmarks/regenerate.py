@@ -13,7 +13,10 @@ Tables and their sources (all committed):
 - ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv`` and
   ``docs/nb101/seeds.csv`` (the research suite's studies);
 - ``benchmarks/results/multi_objective/*.md``: each from the ``.csv`` of its name
-  (``multi_objective.py``; ``table.md`` from ``seeds.csv``).
+  (``multi_objective.py``; ``table.md`` from ``seeds.csv``);
+- the tables of each committed study report (``docs/{methods,nb101,nbgraph,variants}/
+  report.md``), from its ``seeds.csv`` (a study re-run for some methods or seeds only
+  replaces their rows there).
 
 Figures: each committed study report's (``docs/{methods,nb101,nbgraph,variants}``)
 queries-to-optimum and found-fraction figures, from its ``seeds.csv``. Its accuracy,
@@ -27,6 +30,7 @@ bytes depend on the matplotlib version).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +44,7 @@ import nb101_sample_efficiency  # noqa: E402
 import research_summary  # noqa: E402
 import sample_efficiency  # noqa: E402
 
-from weaknas.study.report import frame_to_markdown  # noqa: E402
+from weaknas.study.report import frame_to_markdown, tables_by_benchmark  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -103,6 +107,30 @@ for _source in sorted((RESULTS / "multi_objective").glob("*.csv")):
 
 
 STUDY_REPORTS = ("docs/methods", "docs/nb101", "docs/nbgraph", "docs/variants")
+
+
+def study_report(report: str) -> Callable[[], str]:
+    """A study's ``report.md`` with its tables rebuilt from its ``seeds.csv``: the text from
+    the first benchmark's heading to the first figure's is replaced, the rest kept."""
+
+    def build() -> str:
+        seeds = pd.read_csv(ROOT / report / "seeds.csv")
+        text = (ROOT / report / "report.md").read_text()
+        tables = {f"### {name}" for name in seeds.benchmark.unique()}
+        first = text.index(f"### {seeds.benchmark.iloc[0]}\n")
+        end = len(text)
+        for match in re.finditer(r"^### .*$", text[first:], flags=re.MULTILINE):
+            if match.group(0) not in tables:  # the first figure's caption
+                end = first + match.start()
+                break
+        rest = "\n\n" + text[end:] if end < len(text) else "\n"
+        return text[:first] + tables_by_benchmark(seeds) + rest
+
+    return build
+
+
+for _report in STUDY_REPORTS:
+    TABLES[f"{_report}/report.md"] = study_report(_report)
 # Drawn from files a study writes but the repository does not hold.
 FROM_UNCOMMITTED_FILES = (
     "accuracy_vs_queries.png",

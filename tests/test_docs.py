@@ -136,6 +136,30 @@ def test_every_committed_results_table_regenerates_from_its_per_seed_files():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_a_study_report_takes_its_tables_from_its_seeds_and_keeps_its_figures(
+    tmp_path, monkeypatch
+):
+    """Rows re-run for one method land in the report's tables; text and figures stay."""
+    import importlib
+
+    import pandas as pd
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    regenerate = importlib.import_module("regenerate")
+    report = tmp_path / "docs" / "nbgraph"
+    report.mkdir(parents=True)
+    original = (ROOT / "docs/nbgraph/report.md").read_text()
+    (report / "report.md").write_text(original)
+    seeds = pd.read_csv(ROOT / "docs/nbgraph/seeds.csv")
+    seeds.loc[seeds.method == "bananas", "queries_to_optimum"] = 7.0
+    seeds.to_csv(report / "seeds.csv", index=False)
+    monkeypatch.setattr(regenerate, "ROOT", tmp_path)
+    rebuilt = regenerate.study_report("docs/nbgraph")()
+    assert rebuilt != original and "| bananas | 100 | 100 [96-100%] | 7.0 [7.0, 7.0]" in rebuilt
+    figures = original[original.index("### Accuracy vs queries") :]
+    assert rebuilt.endswith(figures) and rebuilt.count("### nbgraph-") == 4
+
+
 def test_the_headline_table_of_the_results_guide_equals_the_research_summary():
     """docs/results.md's first table (seeds 100-199) quotes the research suite's rows:
     each mean, median and found count equals ``benchmarks/results/research_summary.md``."""
