@@ -126,3 +126,12 @@ def test_edge_type_counts_of_the_optimum(nb101):
     # rows: from input, conv1x1, conv3x3, maxpool; columns: to conv1x1, conv3x3, maxpool, output
     assert counts == [[1, 2, 0, 1], [0, 1, 0, 0], [0, 1, 1, 1], [0, 1, 0, 0]]
     assert nb101.space.encode("adjacency+stats+edges").shape == (423_624, 70)
+
+
+def test_bananas_mutation_is_the_nb101_mutation_at_its_rate(nb101):
+    from weaknas.spaces.nb101_cell import mutate
+
+    space = nb101.space
+    for rate in (1.0, 2.0):
+        child = space.mutate_at_rate(5, np.random.default_rng(4), rate)
+        assert child == space.index_of_cell(mutate(space.cell(5), np.random.default_rng(4), rate))

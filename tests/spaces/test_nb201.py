@@ -73,7 +73,7 @@ def test_onehot_plus_counts_encoding():
     np.testing.assert_array_equal(both[index, 30:], [0, 1, 1, 4, 0])
     assert space.encode("onehot+counts") is both  # built once
     with pytest.raises(ValueError, match="unknown encoding"):
-        space.encode("path")
+        space.encode("paths")
 
 
 def test_graph_features_of_cells_counted_by_hand():
@@ -94,3 +94,34 @@ def test_graph_features_of_cells_counted_by_hand():
     assert features[space.from_string(empty)].tolist() == [0] * 9 + [6]
     chain = "|avg_pool_3x3~0|+|none~0|avg_pool_3x3~1|+|none~0|none~1|avg_pool_3x3~2|"
     assert features[space.from_string(chain)].tolist() == [1, 0, 0, 0, 1, 0, 0, 0, 3, 3]
+
+
+def test_bananas_mutation_changes_each_edge_with_probability_one_in_four():
+    """naszilla's NB201 mutation: each of the 6 edges, w.p. rate / 4, to another op."""
+    space = NB201Space()
+    rng = np.random.default_rng(0)
+    parent = space.from_string(BEST_C10)
+    codes = np.array(space.op_codes(parent))
+    changed = np.array(
+        [np.array(space.op_codes(space.mutate_at_rate(parent, rng))) != codes for _ in range(4000)]
+    )
+    assert abs(changed.mean() - 0.25) < 0.02  # per edge
+    assert abs(changed.sum(axis=1).mean() - 1.5) < 0.06  # 1.5 edits expected
+    assert (changed.sum(axis=1) == 0).mean() > 0.1  # sometimes the parent itself
+    twice = space.mutate_at_rate(parent, np.random.default_rng(1), rate=2.0)
+    assert twice == space.mutate_at_rate(parent, np.random.default_rng(1), rate=2.0)
+
+
+def test_path_encoding_counts_each_open_path_by_its_ops():
+    space = NB201Space()
+    path = space.encode("path")
+    assert path.shape == (15625, 84)
+    row = path[space.from_string(BEST_C10)]
+    # 0->3 skip; 0->1->3 3x3,3x3; 0->2->3 3x3,1x1; 0->1->2->3 3x3,3x3,1x1 (codes 0..3 of
+    # skip, 1x1, 3x3, pool; sequences of one op, then two, then three)
+    expected = {0: 1, 4 + 2 * 4 + 2: 1, 4 + 2 * 4 + 1: 1, 20 + 2 * 16 + 2 * 4 + 1: 1}
+    assert {int(i): int(row[i]) for i in np.flatnonzero(row)} == expected
+    all_none = space.from_op_codes([0] * 6)
+    assert path[all_none].sum() == 0
+    same_paths = space.from_op_codes([1, 1, 0, 0, 1, 1])  # 0->1->3 and 0->2->3 both skip,skip
+    assert path[same_paths][4 + 0] == 2 and path[same_paths].sum() == 2

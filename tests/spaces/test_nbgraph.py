@@ -105,3 +105,10 @@ def test_same_networks_as_the_benchmark_package(space):
             assert space.hashes[space.from_form(link, ops)] == expected, (link, ops)
             checked += 1
     assert checked == 24 * 9**4 - 24
+
+
+def test_bananas_mutation_gives_networks_of_the_space(space):
+    rng = np.random.default_rng(0)
+    children = [space.mutate_at_rate(7, rng) for _ in range(300)]
+    assert all(0 <= child < space.size for child in children)
+    assert len(set(children)) > 20 and set(space.neighbours(7)) & set(children)

@@ -112,15 +112,44 @@ def test_single_predictor_fits_once_then_follows_its_ranking(bench):
     assert len(set(proposed) | {s.index for s in picks}) == 100
 
 
-def test_bananas_like_proposes_unseen_mutations_of_the_best(bench):
+def test_bananas_like_scores_unseen_mutations_of_the_best_in_order_of_value(bench, monkeypatch):
+    """BANANAS's candidates (naszilla's get_candidates): mutations of the best evaluated
+    architecture, then of the next best while repeats leave fewer than n_candidates."""
     from weaknas.strategies import BananasLike
+    from weaknas.strategies.bananas import PATIENCE_FACTOR
 
-    strategy = BananasLike(bench.space, seed=0, n_init=20, batch_size=5)
+    strategy = BananasLike(bench.space, seed=0, n_init=20, batch_size=5, n_candidates=60)
     proposed = _run(strategy, bench, 20)
     indices, values = strategy.observations()
-    parents = set(indices[np.argsort(-values)[:10]].tolist())
+    by_value = indices[np.argsort(-values, kind="stable")].tolist()
+    mutated: list[int] = []
+    children: list[int] = []
+    mutate = bench.space.mutate_at_rate
+
+    def spy(index, rng, rate=1.0):
+        mutated.append(index)
+        children.append(mutate(index, rng, rate))
+        return children[-1]
+
+    monkeypatch.setattr(bench.space, "mutate_at_rate", spy)
+    candidates = strategy._candidates(indices, values)
+    assert mutated[:60] == [by_value[0]] * 60  # 60 mutations of the best first
+    parents = list(dict.fromkeys(mutated))
+    assert parents == by_value[: len(parents)] and len(parents) <= PATIENCE_FACTOR
+    assert len(candidates) == len(set(candidates.tolist())) >= 60
+    assert set(candidates.tolist()) == {c for c in children if c not in proposed}
     batch = strategy.ask()
-    assert len(batch) == 5 and not set(proposed) & {s.index for s in batch}
-    for s in batch:
-        assert any(s.index in bench.space.neighbours(p) for p in parents)
-        assert np.isfinite(s.predicted)
+    assert len(batch) == 5 and {s.index for s in batch} <= set(children) - set(proposed)
+    assert all(np.isfinite(s.predicted) for s in batch)
+
+
+def test_bananas_like_never_runs_out_of_candidates_on_nb201(bench):
+    """Its former candidates (unseen one-edit neighbours of the 10 best) ran out on NB201,
+    leaving random picks for hundreds of queries; mutations of several edits do not."""
+    from weaknas.strategies import BananasLike
+
+    strategy = BananasLike(bench.space, seed=3, n_init=10)
+    _run(strategy, bench, 600)
+    assert strategy.random_picks == 0
+    assert strategy.encoding == "path"  # BANANAS's encoding, where the space has one
+    assert BananasLike(bench.space, seed=3, encoding="graf").encoding == "graf"

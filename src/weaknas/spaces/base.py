@@ -10,6 +10,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+MAX_MUTATION_TRIES = 100  # invalid combinations drawn before one edit is taken instead
+
 
 class FiniteSpace(ABC):
     """A search space small enough to enumerate and encode as one array."""
@@ -88,6 +90,34 @@ class FiniteSpace(ABC):
     def mutate(self, index: int, rng: np.random.Generator) -> int:
         """A random neighbour of ``index``."""
         return int(rng.choice(self.neighbours(index)))
+
+    #: How many choices BANANAS's mutation spreads its rate over (``mutate_at_rate``);
+    #: None: all of the space's choices.
+    mutation_spots: int | None = None
+
+    def mutate_at_rate(self, index: int, rng: np.random.Generator, rate: float = 1.0) -> int:
+        """BANANAS's mutation (White et al., 2021; their naszilla code): each choice changes,
+        with probability ``rate / mutation_spots``, to another of its options, so several
+        may change at once. The result may be ``index`` itself (BANANAS's candidates drop
+        repeats). A space without a categorical form mutates one edit (``mutate``)."""
+        try:
+            options = [len(values) for values in self.choices().values()]
+        except NotImplementedError:
+            return self.mutate(index, rng)
+        probability = min(1.0, rate / (self.mutation_spots or len(options)))
+        codes = self.to_choices(index)
+        for _ in range(MAX_MUTATION_TRIES):
+            changed = [
+                int((code + rng.integers(1, count)) % count)
+                if count > 1 and rng.random() < probability
+                else code
+                for code, count in zip(codes, options, strict=True)
+            ]
+            try:
+                return self.from_choices(changed)
+            except ValueError:  # a combination the space does not hold: draw again
+                continue
+        return self.mutate(index, rng)
 
     def choices(self) -> dict[str, tuple]:
         """The space as named categorical choices, for samplers that need them (TPE)."""

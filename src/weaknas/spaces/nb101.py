@@ -139,6 +139,11 @@ class NB101Space(FiniteSpace):
         """A random valid neighbour of ``index`` in this space (the standard NB101 mutation)."""
         return self.index_of_cell(mutate(self.cell(index), rng))
 
+    def mutate_at_rate(self, index: int, rng: np.random.Generator, rate: float = 1.0) -> int:
+        """The same NB101 mutation at ``rate`` (BANANAS's: edges flip with probability
+        rate / 21, interior ops change with probability rate / 5)."""
+        return self.index_of_cell(mutate(self.cell(index), rng, rate))
+
     # --- features ------------------------------------------------------------------------
     def _encode_all(self, encoding: str) -> np.ndarray:
         adj7, ops7 = pad_arrays(self.adjacency, self.ops, self.num_vertices)

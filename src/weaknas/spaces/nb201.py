@@ -37,8 +37,14 @@ class NB201Space(FiniteSpace):
     #: Kadlecova et al., ICML 2024, builds them): over the four input-to-output paths, how
     #: many are open (no ``none`` edge), how many are made of one op alone, the most
     #: convolutions on an open path, the shortest open path, edges on no open path.
-    encodings = ("onehot", "onehot+counts", "graf")
+    #: ``path``: BANANAS's path encoding (White et al., 2021): how many of the cell's
+    #: input-to-output paths carry each sequence of ops (84 dims: 4 + 16 + 64 sequences of
+    #: one to three ops other than ``none``; a path through ``none`` is no path).
+    encodings = ("onehot", "onehot+counts", "graf", "path")
     search_encoding = "onehot+counts"
+    #: BANANAS's NB201 mutation changes each of the 6 edges with probability rate / 4
+    #: ("consistent with nasbench_101" in their naszilla code): 1.5 edits expected.
+    mutation_spots = 4
 
     @property
     def size(self) -> int:
@@ -126,6 +132,8 @@ class NB201Space(FiniteSpace):
     def _encode_all(self, encoding: str) -> np.ndarray:
         """One-hot of the op on each edge (column ``5*edge + op``), then op counts."""
         codes = self.all_op_codes()
+        if encoding == "path":
+            return path_encoding(codes)
         onehot = np.zeros((self.size, N_EDGES * N_OPS), dtype=np.uint8)
         rows = np.arange(self.size)
         for edge in range(N_EDGES):
@@ -141,6 +149,26 @@ class NB201Space(FiniteSpace):
 # The input-to-output paths of the cell, as edge positions in ``EDGES``: 0->3, 0->1->3,
 # 0->2->3, 0->1->2->3.
 PATHS = ((3,), (0, 4), (1, 5), (0, 2, 5))
+
+
+def path_encoding(codes: np.ndarray) -> np.ndarray:
+    """BANANAS's path encoding of cells (rows of op codes): per op sequence of length 1-3
+    without ``none`` (base-4 codes of skip, 1x1, 3x3, pool, shorter sequences first), how
+    many of the cell's paths carry it."""
+    codes = np.asarray(codes)
+    rows = np.arange(len(codes))
+    width = sum(4**length for length in (1, 2, 3))
+    encoded = np.zeros((len(codes), width), dtype=np.uint8)
+    for path in PATHS:
+        ops = codes[:, list(path)]
+        is_open = (ops != 0).all(axis=1)
+        column = sum(4**length for length in range(1, len(path)))  # shorter sequences first
+        for position in range(len(path)):
+            column = column + (ops[:, position].astype(np.int64) - 1) * 4 ** (
+                len(path) - 1 - position
+            )
+        np.add.at(encoded, (rows[is_open], column[is_open]), 1)
+    return encoded
 
 
 def graph_features(codes: np.ndarray) -> np.ndarray:

@@ -1,12 +1,15 @@
 """A BANANAS-like baseline (White et al., 2021): ensemble, acquisition, mutation candidates.
 
 Each step fits an ensemble of ``n_models`` predictors (different seeds and bootstrap
-resamples, so they disagree where data is thin), generates candidates by mutating the
-``n_parents`` best evaluated architectures, scores each candidate with independent
-Thompson sampling (a draw from a normal with the ensemble's mean and spread) and
-evaluates the ``batch_size`` best. BANANAS itself uses neural predictors and the path
-encoding; here the fast LightGBM default stands in, so the comparison isolates the search
-loop (global top-M sampling vs local candidates with an acquisition).
+resamples, so they disagree where data is thin), generates candidates as BANANAS's code
+does (naszilla's ``get_candidates``: ``n_candidates`` random mutations of the best
+evaluated architecture, several edits at a time, ``space.mutate_at_rate``; the next best
+ones while repeats leave fewer, up to ``PATIENCE_FACTOR`` times ``n_parents``), scores each
+with independent Thompson sampling (a draw from a normal with the ensemble's mean and
+spread) and evaluates the ``batch_size`` best. BANANAS itself uses neural predictors;
+here the fast LightGBM default stands in, on BANANAS's path encoding where the space has
+one (``PredictorOptions.encoding``), so the comparison isolates the search loop (global
+top-M sampling vs local candidates with an acquisition).
 """
 
 from __future__ import annotations
@@ -22,11 +25,16 @@ from weaknas.strategies.base import Suggestion
 from weaknas.strategies.fitted import PredictorStrategy
 from weaknas.strategies.options import BananasOptions
 
+#: BANANAS's patience: parents tried, as a multiple of ``n_parents``, before a step makes
+#: do with fewer candidates than ``n_candidates`` (naszilla's ``patience_factor``).
+PATIENCE_FACTOR = 5
+
 
 class BananasLike(PredictorStrategy):
     """Ensemble + independent Thompson sampling over mutations of the best architectures."""
 
     Options = BananasOptions
+    preferred_encodings = ("path",)  # BANANAS's own, where the space has it
 
     def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
         given: BananasOptions = self._read_options(options)
@@ -36,6 +44,7 @@ class BananasLike(PredictorStrategy):
         self.n_models = given.n_models
         self.n_candidates = given.n_candidates
         self.n_parents = given.n_parents
+        self.random_picks = 0  # after the initial design, for want of unseen candidates
         self.fit_seconds = 0.0
         self.rank_seconds = 0.0
         self._models: list = []  # the ensemble that chose the latest batch
@@ -49,7 +58,8 @@ class BananasLike(PredictorStrategy):
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
         candidates = self._candidates(indices, values)
-        if len(candidates) < count:
+        if len(candidates) < count:  # rare: the best's mutations are nearly all evaluated
+            self.random_picks += count
             return self.random_unseen(count)
         features = self.features
         labels = self._labels(values)
@@ -79,14 +89,21 @@ class BananasLike(PredictorStrategy):
         return np.mean([model.predict(rows) for model in self._models], axis=0)
 
     def _candidates(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Up to ``n_candidates`` unseen one-edit mutations of the best evaluated architectures.
+        """Up to ``n_candidates`` distinct unseen mutations of the best evaluated architectures.
 
-        Drawn from the parents' whole unseen neighbourhood at once: drawing mutations one
-        at a time wastes most draws on repeats once the neighbourhood is mostly evaluated.
+        The best ``n_parents`` are each mutated ``n_candidates / n_parents`` times; while
+        repeats and evaluated ones leave fewer than ``n_candidates``, the next best are
+        mutated too, up to ``PATIENCE_FACTOR * n_parents`` parents (BANANAS's bound on a
+        step's work instead of a loop that may not end).
         """
-        parents = indices[np.argsort(-values, kind="stable")[: self.n_parents]]
-        pool = {n for p in parents for n in self.space.neighbours(int(p))}
-        unseen = np.array(sorted(n for n in pool if not self._seen[n]), dtype=np.int64)
-        if len(unseen) <= self.n_candidates:
-            return unseen
-        return np.sort(self.rng.choice(unseen, size=self.n_candidates, replace=False))
+        parents = indices[np.argsort(-values, kind="stable")][: self.n_parents * PATIENCE_FACTOR]
+        draws = max(1, self.n_candidates // self.n_parents)
+        found: dict[int, None] = {}  # insertion-ordered: the same candidates on every run
+        for parent in parents:
+            if len(found) >= self.n_candidates:
+                break
+            for _ in range(draws):
+                child = self.space.mutate_at_rate(int(parent), self.rng)
+                if not self._seen[child]:
+                    found[child] = None
+        return np.fromiter(found, dtype=np.int64, count=len(found))

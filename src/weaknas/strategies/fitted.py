@@ -19,7 +19,11 @@ class PredictorStrategy(Strategy):
 
     ``predictor`` is a registry name or a factory ``seed -> regressor``; each new model
     gets a seed from the strategy's generator, so a run is reproducible from its seed.
+    An unset encoding is the first of ``preferred_encodings`` the space has, else the
+    space's ``search_encoding``.
     """
+
+    preferred_encodings: tuple[str, ...] = ()
 
     def __init__(self, space: FiniteSpace, seed: int, options: PredictorOptions) -> None:
         super().__init__(space, seed)
@@ -27,7 +31,8 @@ class PredictorStrategy(Strategy):
             make_predictor(options.predictor)  # fail now on a missing library, not mid-search
         self.predictor: str | Callable[[int], WeakPredictor] = options.predictor
         self.target = options.target
-        self.encoding = options.encoding or space.search_encoding
+        preferred = [name for name in self.preferred_encodings if name in space.encodings]
+        self.encoding = options.encoding or (preferred + [space.search_encoding])[0]
         space.encode(self.encoding)  # fail now on an unknown encoding, and build it once
 
     @property

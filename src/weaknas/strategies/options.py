@@ -149,10 +149,10 @@ class PredictorOptions(BatchOptions, InitialDesignOptions):
     encoding: str | None = option(
         None,
         "predictor features. nb201: onehot (the paper's), onehot+counts (plus how many "
-        "edges carry each op; default) or graf (plus graph features of the cell's paths). "
-        "nb101: adjacency (the paper's 45 dims), "
-        "adjacency+stats (plus op counts, edges, depth, paths; default) or path (364 "
-        "input-to-output op sequences)",
+        "edges carry each op; default), graf (plus graph features of the cell's paths) or "
+        "path (BANANAS's 84 input-to-output op sequences). nb101: adjacency (the paper's "
+        "45 dims), adjacency+stats (plus op counts, edges, depth, paths; default) or path "
+        "(364 input-to-output op sequences). bananas defaults to path where the space has it",
         kind="text",
     )
     target: str = option(
@@ -374,7 +374,11 @@ class BananasOptions(PredictorOptions):
 
     n_models: int = option(5, "predictors in its ensemble (default 5)")
     n_candidates: int = option(100, "bananas: mutations of the best scored per step (default 100)")
-    n_parents: int = option(10, "bananas: the best architectures mutated (default 10)")
+    n_parents: int = option(
+        1,
+        "bananas: the best architectures mutated for its candidates (default 1, BANANAS's; "
+        "the next best when their mutations are seen)",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
