@@ -25,7 +25,7 @@ BENCHMARKS = (
     "nb101",
     *(f"nbgraph-{dataset}" for dataset in NBGRAPH_DATASETS),
 )
-PREDICTORS = ("lgbm", "xgb", "rf", "mlp", "mlp-paper")
+PREDICTORS = ("lgbm", "xgb", "rf", "mlp", "mlp-paper", "lgbm-lambdarank", "lgbm-xendcg")
 DEFAULT_PREDICTOR = "lgbm"
 # uniform: sample uniformly from the top-M by mean (the paper's WeakNAS); greedy: the
 # top-N by mean; the rest rank candidates by the acquisition and take the top-N.

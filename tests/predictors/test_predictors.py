@@ -74,3 +74,23 @@ def test_lookup_tables_equal_lightgbm_exactly(n_train):
     np.testing.assert_array_equal(from_tables, from_lightgbm)
     # few rows skip the tables; same numbers
     np.testing.assert_array_equal(model.predict(features[:50]), from_lightgbm[:50])
+
+
+def test_ranking_objectives_fit_grades_of_the_order_and_rank_the_best_first():
+    from scipy.stats import kendalltau
+
+    from weaknas.predictors import LGBMPredictor, make_predictor
+
+    grades = LGBMPredictor._grades(np.array([0.5, 0.1, 0.9, 0.1, 0.7]))
+    np.testing.assert_array_equal(grades, [12, 3, 24, 3, 18])  # 31 levels by rank, ties shared
+    assert LGBMPredictor._grades(np.arange(1000.0)).max() == LGBMPredictor.RANK_GRADES - 1
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 2, size=(400, 12)).astype(np.uint8)
+    y = X[:, :4] @ np.array([4.0, 3.0, 2.0, 1.0]) + rng.normal(0, 0.3, 400)
+    for name in ("lgbm-lambdarank", "lgbm-xendcg"):
+        model = make_predictor(name, 3).fit(X, y)
+        assert kendalltau(model.predict(X), y)[0] > 0.6, name
+        again = make_predictor(name, 3).fit(X, y)
+        np.testing.assert_array_equal(model.predict(X), again.predict(X))  # seeded
+    with pytest.raises(ValueError, match="unknown objective 'pairwise'"):
+        LGBMPredictor(objective="pairwise")

@@ -18,6 +18,8 @@ PREDICTORS: dict[str, Callable[[int], WeakPredictor]] = {
     "rf": lambda seed: RandomForestPredictor(random_state=seed),
     "mlp": lambda seed: MLPPredictor(random_state=seed),
     "mlp-paper": lambda seed: MLPPredictor.paper(random_state=seed),
+    "lgbm-lambdarank": lambda seed: LGBMPredictor(random_state=seed, objective="lambdarank"),
+    "lgbm-xendcg": lambda seed: LGBMPredictor(random_state=seed, objective="rank_xendcg"),
 }
 if tuple(PREDICTORS) != PREDICTOR_NAMES:
     raise ImportError(f"predictor registry {tuple(PREDICTORS)} != weaknas.names {PREDICTOR_NAMES}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lightgbm as lgb
 import numpy as np
+import pandas as pd
 
 from weaknas.predictors.base import WeakPredictor
 
@@ -20,6 +21,13 @@ class LGBMPredictor(WeakPredictor):
     ``deterministic`` make the result the same on every machine for one seed.
     """
 
+    #: Learning-to-rank objectives (``objective``): fitted to relevance grades of the
+    #: observed values' ranks (``RANK_GRADES`` levels, best highest) as one query group,
+    #: so the trees learn the order, the top most (LambdaRank weighs a pair's swap by its
+    #: change to NDCG), instead of the values.
+    RANKING_OBJECTIVES = ("lambdarank", "rank_xendcg")
+    RANK_GRADES = 31  # LightGBM's default label_gain has 31 levels
+
     # Compiling lookup tables costs about a millisecond; it pays off only when ranking
     # many rows (a whole space), not for a few candidates.
     TABLE_MIN_ROWS = 2000
@@ -34,7 +42,13 @@ class LGBMPredictor(WeakPredictor):
         colsample_bytree: float = 0.9,
         random_state: int = 0,
         n_jobs: int = 1,
+        objective: str = "regression",
     ) -> None:
+        if objective != "regression" and objective not in self.RANKING_OBJECTIVES:
+            raise ValueError(
+                f"unknown objective {objective!r}; expected regression or one of "
+                f"{self.RANKING_OBJECTIVES}"
+            )
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -43,11 +57,12 @@ class LGBMPredictor(WeakPredictor):
         self.colsample_bytree = colsample_bytree
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.objective = objective
 
     def fit(self, X, y) -> LGBMPredictor:
         X, y = self._check_fit_input(X, y)
         params = {
-            "objective": "regression",
+            "objective": self.objective,
             "learning_rate": self.learning_rate,
             "num_leaves": self.num_leaves,
             "min_data_in_leaf": self.min_child_samples,
@@ -61,13 +76,22 @@ class LGBMPredictor(WeakPredictor):
             "force_row_wise": True,
             "verbosity": -1,
         }
-        data = lgb.Dataset(X, label=y, params={"verbosity": -1, "min_data_in_bin": 1})
+        group = None
+        if self.objective in self.RANKING_OBJECTIVES:
+            y, group = self._grades(y), [len(y)]
+        data = lgb.Dataset(X, label=y, group=group, params={"verbosity": -1, "min_data_in_bin": 1})
         # keep_training_booster: skips a text round trip of the model (same predictions)
         self.booster_ = lgb.train(
             params, data, num_boost_round=self.n_estimators, keep_training_booster=True
         )
         self._tables: TreeTables | None | bool = False  # compiled on first large predict
         return self
+
+    @classmethod
+    def _grades(cls, y: np.ndarray) -> np.ndarray:
+        """Relevance grades 0..RANK_GRADES-1 of ``y`` by rank (ties share a grade)."""
+        ranks = pd.Series(y).rank(method="average").to_numpy()  # 1 .. n, the best n
+        return np.floor((ranks - 1) / len(y) * cls.RANK_GRADES).astype(np.int32)
 
     def predict(self, X) -> np.ndarray:
         X = np.asarray(X)
