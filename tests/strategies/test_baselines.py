@@ -132,7 +132,7 @@ def test_bananas_like_scores_unseen_mutations_of_the_best_in_order_of_value(benc
         return children[-1]
 
     monkeypatch.setattr(bench.space, "mutate_at_rate", spy)
-    candidates = strategy._candidates(indices, values)
+    candidates = strategy._candidates(indices, values, 5)
     assert mutated[:60] == [by_value[0]] * 60  # 60 mutations of the best first
     parents = list(dict.fromkeys(mutated))
     assert parents == by_value[: len(parents)] and len(parents) <= PATIENCE_FACTOR
@@ -141,6 +141,31 @@ def test_bananas_like_scores_unseen_mutations_of_the_best_in_order_of_value(benc
     batch = strategy.ask()
     assert len(batch) == 5 and {s.index for s in batch} <= set(children) - set(proposed)
     assert all(np.isfinite(s.predicted) for s in batch)
+
+
+def test_bananas_like_raises_the_mutation_rate_before_picking_at_random(bench, monkeypatch):
+    """Where the parents' mutations at rate 1 are all evaluated (NB101 late in a run), it
+    mutates them at rate 2, 3, ... and only then picks at random."""
+    from weaknas.strategies import BananasLike
+    from weaknas.strategies.bananas import MAX_MUTATION_RATE
+
+    strategy = BananasLike(bench.space, seed=0, n_init=20, batch_size=5)
+    proposed = _run(strategy, bench, 20)
+    indices, values = strategy.observations()
+    mutate = bench.space.mutate_at_rate
+    rates: list[float] = []
+
+    def spy(index, rng, rate=1.0):
+        rates.append(rate)
+        return proposed[0] if rate < 3 else mutate(index, rng, rate)  # only rate 3 is new
+
+    monkeypatch.setattr(bench.space, "mutate_at_rate", spy)
+    assert len(strategy._candidates(indices, values, 5)) >= 5
+    assert sorted(set(rates)) == [1.0, 2.0, 3.0]
+    monkeypatch.setattr(bench.space, "mutate_at_rate", lambda index, rng, rate=1.0: proposed[0])
+    assert len(strategy._candidates(indices, values, 5)) == 0
+    batch = strategy.ask()
+    assert len(batch) == 5 and strategy.random_picks == 5 and MAX_MUTATION_RATE == 4
 
 
 def test_bananas_like_never_runs_out_of_candidates_on_nb201(bench):

@@ -21,6 +21,7 @@ from weaknas.spaces.nb101_cell import (
     format_cell,
     is_valid,
     mutate,
+    mutation_draws,
     pad,
     parse_cell,
 )
@@ -33,6 +34,7 @@ from weaknas.spaces.nb101_encodings import (
 )
 
 _HASH = re.compile(r"^[0-9a-f]{32}$")
+MAX_REMEMBERED_DRAWS = 200_000  # mutate_at_rate's memory of raw draws (about 70 MB)
 
 
 class NB101Space(FiniteSpace):
@@ -70,6 +72,7 @@ class NB101Space(FiniteSpace):
         self.ops = ops
         self.num_vertices = num_vertices
         self.hashes = hashes
+        self._draw_index: dict[tuple[bytes, tuple], int] = {}  # mutate_at_rate's memory
 
     @property
     def size(self) -> int:
@@ -103,6 +106,15 @@ class NB101Space(FiniteSpace):
             raise ValueError(
                 f"nb101: cell {format_cell(cell)} (hash {key}) is valid but not in this space"
             ) from None
+
+    def _index_or_none(self, cell: Cell) -> int:
+        """Row of ``cell``, or -1 if it is invalid or not in this space."""
+        if not is_valid(cell):
+            return -1
+        try:
+            return self.index_of_cell(cell)
+        except ValueError:
+            return -1
 
     def to_string(self, index: int) -> str:
         return format_cell(self.cell(index))
@@ -141,8 +153,20 @@ class NB101Space(FiniteSpace):
 
     def mutate_at_rate(self, index: int, rng: np.random.Generator, rate: float = 1.0) -> int:
         """The same NB101 mutation at ``rate`` (BANANAS's: edges flip with probability
-        rate / 21, interior ops change with probability rate / 5)."""
-        return self.index_of_cell(mutate(self.cell(index), rng, rate))
+        rate / 21, interior ops change with probability rate / 5), the same draws as
+        ``mutate``. BANANAS mutates the same few parents hundreds of times a step, so each
+        raw draw's cell index (or invalidity) is remembered: the graph hash is the cost."""
+        for draw in mutation_draws(self.cell(index), rng, rate):
+            key = (draw.matrix.tobytes(), draw.ops)
+            child = self._draw_index.get(key)
+            if child is None:
+                child = self._index_or_none(draw)
+                if len(self._draw_index) >= MAX_REMEMBERED_DRAWS:
+                    self._draw_index.clear()
+                self._draw_index[key] = child
+            if child >= 0 and child != index:
+                return child
+        raise AssertionError("mutation_draws never ends")
 
     # --- features ------------------------------------------------------------------------
     def _encode_all(self, encoding: str) -> np.ndarray:

@@ -11,6 +11,7 @@ vertex order, so a cell given in any order maps to its benchmark row.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -208,16 +209,12 @@ def pad(cell: Cell) -> Cell:
     return Cell(matrix, ops)
 
 
-def mutate(cell: Cell, rng: np.random.Generator, rate: float = 1.0) -> Cell:
-    """A different valid cell: each edge bit and interior op changes with prob. rate/count.
-
-    The usual NB101 mutation (regularized evolution, BANANAS): on the padded 7-vertex
-    form, flip each of the 21 possible edges with probability ``rate / 21`` and replace
-    each of the 5 interior ops with probability ``rate / 5``; retry until the result is
-    valid and not the same cell.
-    """
+def mutation_draws(cell: Cell, rng: np.random.Generator, rate: float = 1.0) -> Iterator[Cell]:
+    """Endless raw draws of the usual NB101 mutation on the padded 7-vertex form of
+    ``cell``: each of the 21 possible edges flips with probability ``rate / 21`` and each
+    of the 5 interior ops changes with probability ``rate / 5``. A draw may be invalid
+    or the same cell; ``mutate`` takes the first that is neither."""
     base = pad(cell)
-    original = cell_hash(canonical(cell))
     n_edges = MAX_VERTICES * (MAX_VERTICES - 1) // 2
     upper = np.triu_indices(MAX_VERTICES, 1)
     while True:
@@ -228,8 +225,19 @@ def mutate(cell: Cell, rng: np.random.Generator, rate: float = 1.0) -> Cell:
         for v in range(1, MAX_VERTICES - 1):
             if rng.random() < rate / (MAX_VERTICES - 2):
                 ops[v] = int(rng.choice([op for op in INTERIOR_OPS if op != ops[v]]))
-        candidate = Cell(matrix, tuple(ops))
+        yield Cell(matrix, tuple(ops))
+
+
+def mutate(cell: Cell, rng: np.random.Generator, rate: float = 1.0) -> Cell:
+    """A different valid cell: each edge bit and interior op changes with prob. rate/count.
+
+    The usual NB101 mutation (regularized evolution, BANANAS; ``mutation_draws``),
+    retried until the result is valid and not the same cell.
+    """
+    original = cell_hash(canonical(cell))
+    for candidate in mutation_draws(cell, rng, rate):
         if is_valid(candidate):
             candidate = canonical(candidate)
             if cell_hash(candidate) != original:
                 return candidate
+    raise AssertionError("mutation_draws never ends")

@@ -28,6 +28,8 @@ from weaknas.strategies.options import BananasOptions
 #: BANANAS's patience: parents tried, as a multiple of ``n_parents``, before a step makes
 #: do with fewer candidates than ``n_candidates`` (naszilla's ``patience_factor``).
 PATIENCE_FACTOR = 5
+#: The highest rate its mutations rise to when those at rate 1 leave too few candidates.
+MAX_MUTATION_RATE = 4
 
 
 class BananasLike(PredictorStrategy):
@@ -57,8 +59,8 @@ class BananasLike(PredictorStrategy):
 
     def _propose(self, count: int) -> list[Suggestion]:
         indices, values = self.observations()
-        candidates = self._candidates(indices, values)
-        if len(candidates) < count:  # rare: the best's mutations are nearly all evaluated
+        candidates = self._candidates(indices, values, count)
+        if len(candidates) < count:  # the parents' mutations at every rate are evaluated
             self.random_picks += count
             return self.random_unseen(count)
         features = self.features
@@ -88,22 +90,29 @@ class BananasLike(PredictorStrategy):
         rows = self.features[np.asarray(indices)]
         return np.mean([model.predict(rows) for model in self._models], axis=0)
 
-    def _candidates(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def _candidates(self, indices: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
         """Up to ``n_candidates`` distinct unseen mutations of the best evaluated architectures.
 
         The best ``n_parents`` are each mutated ``n_candidates / n_parents`` times; while
         repeats and evaluated ones leave fewer than ``n_candidates``, the next best are
         mutated too, up to ``PATIENCE_FACTOR * n_parents`` parents (BANANAS's bound on a
-        step's work instead of a loop that may not end).
+        step's work instead of a loop that may not end). Where that leaves fewer than the
+        ``count`` to propose (NB101 late in a run: the best cells' mutations are all
+        evaluated), the parents are mutated again at a higher rate, 2 to
+        ``MAX_MUTATION_RATE`` edits expected (naszilla's mutation raises its rate when
+        it finds nothing), before a random pick is the last resort.
         """
         parents = indices[np.argsort(-values, kind="stable")][: self.n_parents * PATIENCE_FACTOR]
         draws = max(1, self.n_candidates // self.n_parents)
         found: dict[int, None] = {}  # insertion-ordered: the same candidates on every run
-        for parent in parents:
-            if len(found) >= self.n_candidates:
+        for rate in range(1, MAX_MUTATION_RATE + 1):
+            for parent in parents:
+                if len(found) >= self.n_candidates:
+                    break
+                for _ in range(draws):
+                    child = self.space.mutate_at_rate(int(parent), self.rng, float(rate))
+                    if not self._seen[child]:
+                        found[child] = None
+            if len(found) >= count:
                 break
-            for _ in range(draws):
-                child = self.space.mutate_at_rate(int(parent), self.rng)
-                if not self._seen[child]:
-                    found[child] = None
         return np.fromiter(found, dtype=np.int64, count=len(found))

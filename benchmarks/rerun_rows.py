@@ -1,0 +1,89 @@
+"""Re-run one method's rows of a committed study report, then rebuild its tables and
+figures (a method changed; the other methods' committed runs stand).
+
+The study's protocol is read from the report's own ``seeds.csv`` (its benchmarks and
+seeds) and ``PROTOCOLS`` (budget, stop at the optimum); the method's settings are the
+suite's (``research_study.SUITES``). The method's rows in ``seeds.csv`` are replaced in
+place, so its order and every other row stay as committed; ``regenerate.py`` then
+rebuilds the report's tables and seed figures.
+
+    python benchmarks/rerun_rows.py --data ../shared/data --report docs/methods --method bananas
+    python benchmarks/rerun_rows.py --data ../shared/data --report docs/nbgraph --method bananas \\
+        --benchmarks nbgraph-pubmed --seeds 0-49   # part of one (a trial, not for committing)
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+from research_study import SUITES  # benchmarks/research_study.py
+from seed_ranges import parse_seeds  # benchmarks/seed_ranges.py
+
+from weaknas.runner import SearchConfig
+from weaknas.study import Method, run_studies
+
+ROOT = Path(__file__).resolve().parents[1]
+# (budget, stop at the optimum) of each committed study, as its report states
+PROTOCOLS = {
+    "docs/methods": (1000, False),
+    "docs/nb101": (3000, True),
+    "docs/nbgraph": (1000, True),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--report", required=True, choices=sorted(PROTOCOLS))
+    parser.add_argument("--method", required=True, help="a method of the methods suite")
+    parser.add_argument("--benchmarks", default=None, help="default: all of the report's")
+    parser.add_argument("--seeds", default=None, help="default: all of the report's")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--out", default=None, help="study folder (default /tmp/rerun_<...>)")
+    args = parser.parse_args()
+    settings = SUITES["methods"].get(args.method)
+    if settings is None:
+        parser.error(f"--method {args.method!r} is not in {sorted(SUITES['methods'])}")
+    seeds_file = ROOT / args.report / "seeds.csv"
+    committed = pd.read_csv(seeds_file)
+    mine = committed.method == args.method
+    benchmarks = (
+        args.benchmarks.split(",") if args.benchmarks else list(committed[mine].benchmark.unique())
+    )
+    seeds = parse_seeds(args.seeds) if args.seeds else sorted(committed[mine].seed.unique())
+    budget, stop = PROTOCOLS[args.report]
+    methods = [
+        Method(
+            args.method, SearchConfig(benchmark=b, budget=budget, stop_at_optimum=stop, **settings)
+        )
+        for b in benchmarks
+    ]
+    out = Path(args.out or f"/tmp/rerun_{Path(args.report).name}_{args.method}")
+    fresh = run_studies(methods, seeds, out, data=args.data, workers=args.workers)
+    fresh = fresh.reindex(columns=committed.columns)
+    new_lines = {
+        (row.method, row.benchmark, int(row.seed)): line
+        for row, line in zip(
+            fresh.itertuples(), fresh.to_csv(index=False, header=False).splitlines(), strict=True
+        )
+    }
+    lines = seeds_file.read_text().splitlines()
+    replaced = 0
+    for number, (_, row) in enumerate(committed.iterrows(), start=1):  # line 0: the header
+        key = (row.method, row.benchmark, int(row.seed))
+        if key in new_lines:
+            lines[number] = new_lines.pop(key)
+            replaced += 1
+    if new_lines:
+        raise SystemExit(f"{args.report}: no committed rows for {list(new_lines)[:3]} ...")
+    seeds_file.write_text("\n".join(lines) + "\n")  # every other line as committed
+    print(f"{seeds_file}: {replaced} rows of {args.method} replaced")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "regenerate.py")], check=True)
+
+
+if __name__ == "__main__":
+    main()
