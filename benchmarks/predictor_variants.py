@@ -69,7 +69,6 @@ def bootstrap_mean(values: np.ndarray, rng: np.random.Generator) -> tuple[float,
 
 def table(runs: pd.DataFrame) -> str:
     lines = []
-    rng = np.random.default_rng(0)
     for name, rows in runs.groupby("benchmark", sort=False):
         seeds = sorted(rows.seed.unique())
         lines += [
@@ -80,7 +79,7 @@ def table(runs: pd.DataFrame) -> str:
         base = rows[rows.arm == "default"].set_index("seed").queries
         for arm, group in rows.groupby("arm", sort=False):
             q = group.set_index("seed").queries
-            low, high = bootstrap_mean(q.to_numpy(float), rng)
+            low, high = bootstrap_mean(q.to_numpy(float), np.random.default_rng(0))
             p = ""
             if arm != "default" and len(base):
                 both = base.index.intersection(q.index)
