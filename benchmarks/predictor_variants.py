@@ -92,6 +92,14 @@ def table(runs: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def tables(folder: Path) -> str:
+    """``table.md`` of a results folder: a section per ``runs_*.csv`` (seeds in its name)."""
+    parts = [f"# Predictor inputs and objectives ({folder.name})\n"]
+    for source in sorted(folder.glob("runs_*.csv")):
+        parts.append(f"## {source.stem.removeprefix('runs_')}\n" + table(pd.read_csv(source)))
+    return "\n\n".join(parts) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)

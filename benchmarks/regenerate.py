@@ -14,6 +14,8 @@ Tables and their sources (all committed):
   ``docs/nb101/seeds.csv`` (the research suite's studies);
 - ``benchmarks/results/multi_objective/*.md``: each from the ``.csv`` of its name
   (``multi_objective.py``; ``table.md`` from ``seeds.csv``);
+- ``benchmarks/results/predictor_variants/table.md``: its ``runs_*.csv``
+  (``predictor_variants.py``);
 - the tables of each committed study report (``docs/{methods,nb101,nbgraph,variants}/
   report.md``), from its ``seeds.csv`` (a study re-run for some methods or seeds only
   replaces their rows there).
@@ -41,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import compare_at_500  # noqa: E402
 import multi_objective  # noqa: E402
 import nb101_sample_efficiency  # noqa: E402
+import predictor_variants  # noqa: E402
 import research_summary  # noqa: E402
 import sample_efficiency  # noqa: E402
 
@@ -99,6 +102,10 @@ TABLES: dict[str, Callable[[], str]] = {
     "benchmarks/results/compare_at_500.md": compare_at_500_table,
     "benchmarks/results/research_summary.md": research_summary_tables,
 }
+if (RESULTS / "predictor_variants").is_dir():
+    TABLES["benchmarks/results/predictor_variants/table.md"] = lambda: predictor_variants.tables(
+        RESULTS / "predictor_variants"
+    )
 for _source in sorted((RESULTS / "multi_objective").glob("*.csv")):
     if _source.name in ("curves.csv", "fronts.csv"):
         continue
@@ -160,7 +167,11 @@ def rebuild_figures() -> list[str]:
 
 def stale() -> list[str]:
     """The committed tables that differ from what their sources give."""
-    return [name for name, build in TABLES.items() if (ROOT / name).read_text() != build()]
+    return [
+        name
+        for name, build in TABLES.items()
+        if not (ROOT / name).is_file() or (ROOT / name).read_text() != build()
+    ]
 
 
 def main() -> None:
