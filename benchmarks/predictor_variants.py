@@ -38,6 +38,8 @@ ARMS: dict[str, dict] = {
     "graf+xendcg": {"encoding": "graf", "predictor": "lgbm-xendcg"},
     "graf+lambdarank": {"encoding": "graf", "predictor": "lgbm-lambdarank"},
     "adjacency": {"encoding": "adjacency"},
+    "nb101-graf": {"encoding": "adjacency+stats+graf"},
+    "nb101-graf+lambdarank": {"encoding": "adjacency+stats+graf", "predictor": "lgbm-lambdarank"},
 }
 BUDGETS = {"nb101": 3000}  # others 1,000
 _benchmarks: dict = {}

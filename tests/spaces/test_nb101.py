@@ -128,6 +128,29 @@ def test_edge_type_counts_of_the_optimum(nb101):
     assert nb101.space.encode("adjacency+stats+edges").shape == (423_624, 70)
 
 
+def test_graph_features_of_the_optimum(nb101):
+    from weaknas.spaces.nb101_encodings import graph_features
+
+    adj7, ops7 = pad_arrays(*_cells(nb101, np.array([4789])))
+    # paths 0-6, 0-5-6, 0-1-5-6, 0-2-3-4-5-6: through conv1x1 (vertex 1) 1, through conv3x3
+    # 1 (vertex 2) + 1 (vertex 4) + 3 (vertex 5), through the maxpool 1; the shortest has
+    # 1 edge; the long path holds 3 conv3x3 and 3 convolutions; the output's inputs are
+    # the input and one conv3x3
+    assert graph_features(adj7, ops7)[0].tolist() == [1, 5, 1, 1, 3, 3, 0, 1, 0]
+    features = nb101.space.encode("adjacency+stats+graf")
+    assert features.shape == (423_624, 63) and features[4789, 54:].tolist() == [
+        1,
+        5,
+        1,
+        1,
+        3,
+        3,
+        0,
+        1,
+        0,
+    ]
+
+
 def test_bananas_mutation_is_the_nb101_mutation_at_its_rate(nb101):
     from weaknas.spaces.nb101_cell import mutate
 

@@ -29,6 +29,7 @@ from weaknas.spaces.nb101_encodings import (
     adjacency_encoding,
     cell_statistics,
     edge_type_counts,
+    graph_features,
     pad_arrays,
     path_encoding,
 )
@@ -46,8 +47,16 @@ class NB101Space(FiniteSpace):
     #: the search default: with rank targets it found the optimum in fewer queries than
     #: the 45 dims alone (``benchmarks/nb101_sample_efficiency.py``).
     #: ``adjacency+stats+edges``: plus 16 counts of edges by (source op, target op).
+    #: ``adjacency+stats+graf``: plus 9 graph features as GRAF builds them (paths through
+    #: each op, the shortest path, the most convolutions on a path, the output's inputs).
     #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
-    encodings = ("adjacency", "adjacency+stats", "adjacency+stats+edges", "path")
+    encodings = (
+        "adjacency",
+        "adjacency+stats",
+        "adjacency+stats+edges",
+        "adjacency+stats+graf",
+        "path",
+    )
     search_encoding = "adjacency+stats"
 
     def __init__(
@@ -177,5 +186,7 @@ class NB101Space(FiniteSpace):
             parts = [adjacency_encoding(adj7, ops7), cell_statistics(adj7, ops7)]
             if encoding.endswith("+edges"):
                 parts.append(edge_type_counts(adj7, ops7))
+            if encoding.endswith("+graf"):
+                parts.append(graph_features(adj7, ops7))
             return np.hstack(parts)
         return path_encoding(adj7, ops7)

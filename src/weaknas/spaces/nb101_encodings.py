@@ -140,3 +140,38 @@ def edge_type_counts(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
         for target in (*PATH_OPS, OUTPUT)
     ]
     return np.stack(columns, axis=1).astype(np.uint8)
+
+
+def graph_features(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
+    """Training-free graph features of cells, as GRAF (Kadlecova et al., ICML 2024) builds
+    them (9 columns): per op (conv1x1, conv3x3, maxpool3x3), the input->output paths that
+    pass through a vertex of that op; the shortest input->output path (edges); the most
+    conv3x3 and the most convolutions of either size on one input->output path; per op,
+    the edges from a vertex of that op into the output. Order-free, like the statistics.
+    """
+    n_cells = len(adj7)
+    edges = adj7.astype(bool)
+    out = MAX_VERTICES - 1
+    unreachable = np.int16(-100)
+    paths_in = np.zeros((n_cells, MAX_VERTICES), dtype=np.int32)
+    shortest = np.full((n_cells, MAX_VERTICES), 99, dtype=np.int16)
+    most3 = np.full((n_cells, MAX_VERTICES), unreachable, dtype=np.int16)
+    most_conv = np.full((n_cells, MAX_VERTICES), unreachable, dtype=np.int16)
+    paths_in[:, 0], shortest[:, 0], most3[:, 0], most_conv[:, 0] = 1, 0, 0, 0
+    for v in range(1, MAX_VERTICES):
+        into = edges[:, :v, v] & (paths_in[:, :v] > 0)
+        paths_in[:, v] = (paths_in[:, :v] * into).sum(axis=1)
+        shortest[:, v] = np.where(into, shortest[:, :v] + 1, 99).min(axis=1)
+        is3 = (ops7[:, v] == CONV3X3).astype(np.int16)
+        conv = is3 + (ops7[:, v] == CONV1X1)
+        most3[:, v] = np.where(into, most3[:, :v], unreachable).max(axis=1) + is3
+        most_conv[:, v] = np.where(into, most_conv[:, :v], unreachable).max(axis=1) + conv
+    paths_out = np.zeros((n_cells, MAX_VERTICES), dtype=np.int32)
+    paths_out[:, out] = 1
+    for v in range(out - 1, -1, -1):
+        paths_out[:, v] = (paths_out[:, v + 1 :] * edges[:, v, v + 1 :]).sum(axis=1)
+    through = paths_in * paths_out
+    columns = [np.where(ops7 == op, through, 0).sum(axis=1) for op in PATH_OPS]
+    columns += [shortest[:, out], np.maximum(most3[:, out], 0), np.maximum(most_conv[:, out], 0)]
+    columns += [(edges[:, :, out] & (ops7 == op)).sum(axis=1) for op in PATH_OPS]
+    return np.stack(columns, axis=1).astype(np.uint8)

@@ -151,8 +151,9 @@ class PredictorOptions(BatchOptions, InitialDesignOptions):
         "predictor features. nb201: onehot (the paper's), onehot+counts (plus how many "
         "edges carry each op; default), graf (plus graph features of the cell's paths) or "
         "path (BANANAS's 84 input-to-output op sequences). nb101: adjacency (the paper's "
-        "45 dims), adjacency+stats (plus op counts, edges, depth, paths; default) or path "
-        "(364 input-to-output op sequences). bananas defaults to path where the space has it",
+        "45 dims), adjacency+stats (plus op counts, edges, depth, paths; default), "
+        "adjacency+stats+graf (plus graph features of its paths) or path (364 "
+        "input-to-output op sequences). bananas defaults to path where the space has it",
         kind="text",
     )
     target: str = option(
