@@ -54,7 +54,7 @@ def main() -> None:
     benchmarks = (
         args.benchmarks.split(",") if args.benchmarks else list(committed[mine].benchmark.unique())
     )
-    seeds = parse_seeds(args.seeds) if args.seeds else sorted(committed[mine].seed.unique())
+    seeds = parse_seeds(args.seeds) if args.seeds else sorted(int(s) for s in committed[mine].seed.unique())
     budget, stop = PROTOCOLS[args.report]
     methods = [
         Method(

@@ -152,3 +152,19 @@ def test_stop_at_optimum_ends_the_run_at_the_batch_that_found_it(csv_bench):
     result = run_search(csv_bench, config, seed=0)
     q = result.summary["queries_to_optimum"]
     assert q is not None and q <= result.summary["n_queries"] < q + 100
+
+
+def test_a_numpy_seed_runs_and_writes_its_files_and_a_float_seed_is_refused_first(
+    csv_bench, tmp_path
+):
+    """Seeds often come from arrays (np.int64): the run's JSON once failed on one at the
+    very end, losing the run; a seed that is no whole number is refused before any work."""
+    config = SearchConfig(budget=20)
+    result = run_search(csv_bench, config, seed=np.int64(3), out_dir=tmp_path)
+    assert json.loads((tmp_path / "summary.json").read_text())["n_queries"] == 20
+    assert result.summary == run_search(csv_bench, config, seed=3).summary | {
+        key: result.summary[key] for key in result.summary if key.endswith("seconds")
+    }
+    with pytest.raises(ValueError, match="seed must be a whole number, got 3.5"):
+        run_search(csv_bench, config, seed=3.5, out_dir=tmp_path / "float")
+    assert not (tmp_path / "float").exists()

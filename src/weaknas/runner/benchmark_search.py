@@ -10,7 +10,7 @@ from weaknas.benchmarks.base import TabularBenchmark
 from weaknas.pareto import parse_objectives
 from weaknas.runner.config import SearchConfig
 from weaknas.runner.constraints import feasible_mask, parse_constraints
-from weaknas.runner.engine import SearchResult, search
+from weaknas.runner.engine import SearchResult, check_seed, search
 from weaknas.runner.observers import (
     BenchmarkObserver,
     check_table_objectives,
@@ -43,6 +43,7 @@ def run_search(
             f"the settings name benchmark {config.benchmark!r} but {benchmark.name!r} was "
             "given; pass SearchConfig(benchmark=...) matching the benchmark"
         )
+    seed = check_seed(seed)
     config, notes = config.for_space(benchmark.space)
     check_objectives(benchmark, config)
     if strategy is None:

@@ -462,6 +462,7 @@ def search(
     """
     refuse_search_in_worker_bootstrap()
     budget = _check_count("budget", budget)
+    seed = check_seed(seed)
     if timeout is not None and executor == "inline":
         raise ValueError(
             "an inline objective cannot be stopped: use executor='process' for timeouts"
@@ -541,6 +542,14 @@ def _with_later_defaults(stored: dict, expected: dict) -> dict:
 def _number(value) -> float:
     """A reported metric as a number (NaN when missing or not a number)."""
     return float(value) if isinstance(value, int | float) else float("nan")
+
+
+def check_seed(seed) -> int:
+    """``seed`` as a Python int (numpy integers too: seeds often come from arrays, and the
+    run's JSON files take only ints); ``ValueError`` for anything else, before any work."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ValueError(f"seed must be a whole number, got {seed!r}")
+    return int(seed)
 
 
 def _check_count(name: str, value) -> int:
