@@ -15,6 +15,7 @@ rebuilds the report's tables and seed figures.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,11 @@ def main() -> None:
     benchmarks = (
         args.benchmarks.split(",") if args.benchmarks else list(committed[mine].benchmark.unique())
     )
-    seeds = parse_seeds(args.seeds) if args.seeds else sorted(int(s) for s in committed[mine].seed.unique())
+    seeds = (
+        parse_seeds(args.seeds)
+        if args.seeds
+        else sorted(int(s) for s in committed[mine].seed.unique())
+    )
     budget, stop = PROTOCOLS[args.report]
     methods = [
         Method(
@@ -81,6 +86,15 @@ def main() -> None:
     if new_lines:
         raise SystemExit(f"{args.report}: no committed rows for {list(new_lines)[:3]} ...")
     seeds_file.write_text("\n".join(lines) + "\n")  # every other line as committed
+    timing_file = ROOT / args.report / "timing.json"
+    if timing_file.is_file():  # the method's cost as the study states it, from its new runs
+        timing = json.loads(timing_file.read_text())
+        timing.setdefault("per_method", {})[args.method] = {
+            "median s/run": round(float(fresh.wall_seconds.median()), 3),
+            "total CPU s": round(float(fresh.wall_seconds.sum()), 3),
+        }
+        timing.setdefault("rerun", {})[args.method] = f"{len(fresh)} runs, rerun_rows.py"
+        timing_file.write_text(json.dumps(timing, indent=2) + "\n")
     print(f"{seeds_file}: {replaced} rows of {args.method} replaced")
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "regenerate.py")], check=True)
 
