@@ -5,6 +5,7 @@ iteration, no stop at the optimum), ``--seeds`` seeds per dataset, side by side 
 process; medians.
 
     python benchmarks/default_cost.py --data ../shared/data --seeds 10
+    python benchmarks/default_cost.py --data ../shared/data --seeds 10 --candidate
 """
 
 from __future__ import annotations
@@ -21,19 +22,23 @@ SETTINGS = {
     "default (greedy, explore 0.3, stall 5)": {},
     "uniform top-100 (the paper's; the former default)": {"acquisition": "uniform"},
 }
+# issue 30's candidate for NB201: graph features and a learning-to-rank objective
+CANDIDATE = {"graf + lambdarank": {"encoding": "graf", "predictor": "lgbm-lambdarank"}}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--candidate", action="store_true", help=f"also {list(CANDIDATE)}")
     args = parser.parse_args()
+    settings_by_label = SETTINGS | (CANDIDATE if args.candidate else {})
     print(f"{platform.machine()}, Python {platform.python_version()}")
     for name in ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16"):
         bench = load_benchmark(name, args.data)
-        seconds = {label: [] for label in SETTINGS}
+        seconds = {label: [] for label in settings_by_label}
         for seed in range(args.seeds):
-            for label, settings in SETTINGS.items():  # interleaved: the same machine state
+            for label, settings in settings_by_label.items():  # interleaved: the same machine state
                 config = SearchConfig(benchmark=name, budget=1000, **settings)
                 seconds[label].append(run_search(bench, config, seed).summary["wall_seconds"])
         cells = ", ".join(f"{label} {np.median(s):.2f} s" for label, s in seconds.items())
