@@ -117,9 +117,8 @@ class NB101Space(FiniteSpace):
             ) from None
 
     def _index_or_none(self, cell: Cell) -> int:
-        """Row of ``cell``, or -1 if it is invalid or not in this space."""
-        if not is_valid(cell):
-            return -1
+        """Row of ``cell``, or -1 if it is invalid or not in this space (``index_of_cell``
+        prunes it once and raises ``ValueError`` for both)."""
         try:
             return self.index_of_cell(cell)
         except ValueError:
