@@ -11,6 +11,8 @@ cifar100 and ImageNet16-120 (architectures whose score is not finite are left ou
 counted).
 
     python benchmarks/nb201_proxies.py --data ../shared/data --sample 3000
+    python benchmarks/nb201_proxies.py --data ../shared/data --sample 0 --proxies synflow \\
+        --out benchmarks/results/nb201_synflow --npz src/weaknas/spaces/data/nb201_synflow.npz
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ PUBLISHED = {
 }
 
 
-def score(indices: np.ndarray, space, path: Path) -> pd.DataFrame:
+def score(indices: np.ndarray, space, path: Path, names: list[str]) -> pd.DataFrame:
     done = set(pd.read_csv(path)["index"]) if path.is_file() else set()
-    objectives = {name: ProxyObjective("nb201", name) for name in proxies.PROXIES}
+    objectives = {name: ProxyObjective("nb201", name) for name in names}
     rows = []
     for count, index in enumerate(indices, start=1):
         if int(index) in done:
@@ -61,12 +63,36 @@ def score(indices: np.ndarray, space, path: Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+def write_npz(table: pd.DataFrame, names: list[str], size: int, path: Path) -> None:
+    """Each proxy's value for every cell (row = NB201 index) and its total scoring minutes."""
+    table = table.sort_values("index")
+    if not np.array_equal(table["index"].to_numpy(), np.arange(size)):
+        raise SystemExit(f"--npz needs all {size} cells scored (--sample 0)")
+    arrays = {name: table[name].to_numpy(np.float64) for name in names}
+    minutes = {f"{name}_minutes": np.float64(table[f"{name}_s"].sum() / 60) for name in names}
+    np.savez_compressed(path, **arrays, **minutes)
+    print(f"wrote {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="nb201.csv.gz or its folder")
     parser.add_argument("--sample", type=int, default=3000, help="0: all 15,625")
     parser.add_argument("--out", default="results/nb201_proxies")
+    parser.add_argument(
+        "--npz",
+        default=None,
+        help="also write the proxies of all 15,625 cells, by index, to this .npz (with the "
+        "scoring minutes): the data file NB201's proxy encodings read",
+    )
+    parser.add_argument(
+        "--proxies", default=",".join(proxies.PROXIES), help="comma-separated; default all"
+    )
     args = parser.parse_args()
+    names = args.proxies.split(",")
+    unknown = [name for name in names if name not in proxies.PROXIES]
+    if unknown:
+        parser.error(f"unknown proxies {unknown}; expected some of {list(proxies.PROXIES)}")
     from scipy.stats import spearmanr
 
     benches = {name: load_benchmark(name, args.data) for name in DATASETS}
@@ -80,7 +106,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    table = score(indices, space, out / "nb201_proxies.csv")
+    table = score(indices, space, out / "nb201_proxies.csv", names)
     table = table[table["index"].isin(indices)]
     print(f"{len(table)} architectures ({time.perf_counter() - started:.0f} s this run)")
     lines = [
@@ -90,7 +116,7 @@ def main() -> None:
         "| proxy | " + " | ".join(DATASETS) + " | not finite | median s/arch |",
         "|---|" + "---|" * (len(DATASETS) + 2),
     ]
-    for name in proxies.PROXIES:
+    for name in names:
         values = table[name].to_numpy(float)
         finite = np.isfinite(values)
         rhos = [
@@ -104,8 +130,13 @@ def main() -> None:
         )
         seconds = table[f"{name}_s"].median()
         lines.append(f"| {name} | {cells} | {int((~finite).sum())} | {seconds:.3f} |")
-    total = table[[f"{name}_s" for name in proxies.PROXIES]].to_numpy().sum()
-    lines += ["", f"Scoring time, all proxies, all architectures: {total / 60:.1f} min (one core)"]
+    total = table[[f"{name}_s" for name in names]].to_numpy().sum()
+    lines += [
+        "",
+        f"Scoring time, these proxies, all these architectures: {total / 60:.1f} min (one core)",
+    ]
+    if args.npz:
+        write_npz(table, names, space.size, Path(args.npz))
     text = "\n".join(lines)
     (out / "table.md").write_text(text + "\n")
     print(text)

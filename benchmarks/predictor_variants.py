@@ -38,8 +38,13 @@ ARMS: dict[str, dict] = {
     "graf+xendcg": {"encoding": "graf", "predictor": "lgbm-xendcg"},
     "graf+lambdarank": {"encoding": "graf", "predictor": "lgbm-lambdarank"},
     "adjacency": {"encoding": "adjacency"},
+    "synflow": {"encoding": "onehot+counts+synflow"},
+    "graf+synflow": {"encoding": "graf+synflow"},
+    "graf+synflow+lambdarank": {"encoding": "graf+synflow", "predictor": "lgbm-lambdarank"},
     "nb101-graf": {"encoding": "adjacency+stats+graf"},
     "nb101-graf+lambdarank": {"encoding": "adjacency+stats+graf", "predictor": "lgbm-lambdarank"},
+    "nb101-params": {"encoding": "adjacency+stats+params"},
+    "nb101-graf+params": {"encoding": "adjacency+stats+graf+params"},
 }
 BUDGETS = {"nb101": 3000}  # others 1,000
 _benchmarks: dict = {}

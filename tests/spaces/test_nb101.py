@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from weaknas.spaces.nb101_cell import cell_hash
+from weaknas.spaces.nb101_cell import CONV3X3, INPUT, OUTPUT, cell_hash
 from weaknas.spaces.nb101_encodings import (
     N_PATHS,
     adjacency_encoding,
@@ -158,3 +158,29 @@ def test_bananas_mutation_is_the_nb101_mutation_at_its_rate(nb101):
     for rate in (1.0, 2.0):
         child = space.mutate_at_rate(5, np.random.default_rng(4), rate)
         assert child == space.index_of_cell(mutate(space.cell(5), np.random.default_rng(4), rate))
+
+
+def test_parameter_counts_by_hand_and_equal_the_benchmarks_for_every_cell(nb101):
+    from weaknas.spaces.nb101_encodings import parameter_counts
+
+    # input -> conv3x3 -> output: each cell a 1x1 projection (conv + BN) into a 3x3 conv
+    # (conv + BN) of the cell's width w from c inputs: c*w + 2w + 9w^2 + 2w
+    def cell(c, w):
+        return c * w + 2 * w + 9 * w * w + 2 * w
+
+    by_hand = 3 * 9 * 128 + 2 * 128  # stem
+    by_hand += 3 * cell(128, 128)
+    by_hand += cell(128, 256) + 2 * cell(256, 256)
+    by_hand += cell(256, 512) + 2 * cell(512, 512)
+    by_hand += 512 * 10 + 10  # linear head
+    adjacency = np.zeros((1, 7, 7), dtype=np.uint8)
+    adjacency[0, 0, 1] = adjacency[0, 1, 2] = 1
+    ops = np.array([[0, 2, 4, -1, -1, -1, -1]])  # input, conv3x3, output
+    assert (ops[0, :3] == [INPUT, CONV3X3, OUTPUT]).all()
+    assert parameter_counts(*pad_arrays(adjacency, ops, np.array([3]))).tolist() == [by_hand]
+    # and the benchmark's own parameter counts, all 423,624 cells (channel splits included)
+    adj7, ops7 = pad_arrays(nb101.space.adjacency, nb101.space.ops, nb101.space.num_vertices)
+    assert (parameter_counts(adj7, ops7) == nb101.extra["params"].to_numpy()).all()
+    features = nb101.space.encode("adjacency+stats+graf+params")
+    assert features.shape == (423_624, 64) and features.dtype == np.uint16
+    assert features[4789, -1] == nb101.extra["params"][4789] // 1000

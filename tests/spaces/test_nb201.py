@@ -125,3 +125,30 @@ def test_path_encoding_counts_each_open_path_by_its_ops():
     assert path[all_none].sum() == 0
     same_paths = space.from_op_codes([1, 1, 0, 0, 1, 1])  # 0->1->3 and 0->2->3 both skip,skip
     assert path[same_paths][4 + 0] == 2 and path[same_paths].sum() == 2
+
+
+def test_synflow_encoding_is_the_rank_of_the_shipped_scores_which_the_proxy_reproduces():
+    pytest.importorskip("torch")
+    from importlib.resources import as_file, files
+
+    from weaknas.evaluators.proxy_objective import ProxyObjective
+    from weaknas.spaces.nb201 import SYNFLOW_FILE
+
+    space = NB201Space()
+    with as_file(files("weaknas.spaces").joinpath(SYNFLOW_FILE)) as path:
+        scores = np.load(path)["synflow"]
+    assert scores.shape == (space.size,) and np.isfinite(scores).all()
+    # the file holds what the project's own proxy computes for these cells
+    proxy = ProxyObjective("nb201", "synflow")
+    cells = [0, int("333333", 5), int("421211", 5), 12_345]
+    for index in cells:
+        computed = proxy(space.to_string(index))["value"]
+        assert computed == pytest.approx(scores[index], rel=1e-6)
+    features = space.encode("graf+synflow")
+    assert features.shape == (space.size, 46) and features.dtype == np.uint16
+    ranks = features[:, -1]
+    # order-preserving, ties shared: a higher score never gets a lower rank
+    order = np.argsort(scores, kind="stable")
+    assert (np.diff(ranks[order].astype(int)) >= 0).all()
+    assert (ranks[scores == 0] == 0).all() and ranks.max() == len(np.unique(scores)) - 1
+    assert (space.encode("onehot+counts+synflow")[:, -1] == ranks).all()

@@ -55,8 +55,9 @@ class FiniteSpace(ABC):
     def encode(self, encoding: str | None = None) -> np.ndarray:
         """Feature matrix (``size`` x ``n_features``), built once and read-only.
 
-        Binary and small-count encodings are kept as ``uint8`` (4x smaller; large spaces
-        need that), everything else as ``float32``. Predictors convert batches as needed.
+        Binary and count encodings are kept as ``uint8`` or ``uint16`` (4x or 2x smaller;
+        large spaces need that), everything else as ``float32``. Predictors convert batches
+        as needed.
         """
         encoding = encoding or self.encodings[0]
         if encoding not in self.encodings:
@@ -67,6 +68,8 @@ class FiniteSpace(ABC):
         if encoding not in cache:
             matrix = self._encode_all(encoding)
             dtype = np.uint8 if matrix.dtype in (np.bool_, np.uint8) else np.float32
+            if matrix.dtype == np.uint16:
+                dtype = np.uint16
             # Column-major: tree predictors read whole feature columns (TreeTables).
             matrix = np.asfortranarray(matrix, dtype=dtype)
             matrix.setflags(write=False)

@@ -31,6 +31,7 @@ from weaknas.spaces.nb101_encodings import (
     edge_type_counts,
     graph_features,
     pad_arrays,
+    parameter_counts,
     path_encoding,
 )
 
@@ -49,12 +50,16 @@ class NB101Space(FiniteSpace):
     #: ``adjacency+stats+edges``: plus 16 counts of edges by (source op, target op).
     #: ``adjacency+stats+graf``: plus 9 graph features as GRAF builds them (paths through
     #: each op, the shortest path, the most convolutions on a path, the output's inputs).
+    #: ``+params``: plus the cell's network's parameter count (thousands), computed from
+    #: the cell as the benchmark counts it.
     #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
     encodings = (
         "adjacency",
         "adjacency+stats",
         "adjacency+stats+edges",
         "adjacency+stats+graf",
+        "adjacency+stats+params",
+        "adjacency+stats+graf+params",
         "path",
     )
     search_encoding = "adjacency+stats"
@@ -183,9 +188,12 @@ class NB101Space(FiniteSpace):
             return adjacency_encoding(adj7, ops7)
         if encoding.startswith("adjacency+stats"):
             parts = [adjacency_encoding(adj7, ops7), cell_statistics(adj7, ops7)]
-            if encoding.endswith("+edges"):
+            extras = encoding.split("+")[2:]
+            if "edges" in extras:
                 parts.append(edge_type_counts(adj7, ops7))
-            if encoding.endswith("+graf"):
+            if "graf" in extras:
                 parts.append(graph_features(adj7, ops7))
+            if "params" in extras:  # thousands: fits uint16 (at most 49,979)
+                parts.append((parameter_counts(adj7, ops7) // 1000).astype(np.uint16)[:, None])
             return np.hstack(parts)
         return path_encoding(adj7, ops7)

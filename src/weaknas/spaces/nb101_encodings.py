@@ -175,3 +175,51 @@ def graph_features(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
     columns += [shortest[:, out], np.maximum(most3[:, out], 0), np.maximum(most_conv[:, out], 0)]
     columns += [(edges[:, :, out] & (ops7 == op)).sum(axis=1) for op in PATH_OPS]
     return np.stack(columns, axis=1).astype(np.uint8)
+
+
+# The benchmark's network (``weaknas.training.nb101_net``): a 3x3 stem of 128 channels,
+# then 3 stacks of 3 cells whose width doubles from stack to stack, and a 10-way linear head.
+STEM_CHANNELS = 128
+STACK_WIDTHS = (128, 256, 512)
+CELLS_PER_STACK = 3
+N_CLASSES = 10
+
+
+def _vertex_widths(edges: np.ndarray, out_channels: int) -> np.ndarray:
+    """(N, 7) width of every vertex in cells of ``out_channels`` (input's left 0): the
+    output's channels split among the vertices feeding it, remainder one by one to the
+    first; every other interior vertex takes its widest successor's width."""
+    out = MAX_VERTICES - 1
+    feeding = edges[:, 1:out, out]
+    count = np.maximum(feeding.sum(axis=1), 1)
+    share, remainder = np.divmod(out_channels, count)
+    order = np.cumsum(feeding, axis=1)  # 1 for the first feeding vertex, 2 for the next...
+    widths = np.zeros((len(edges), MAX_VERTICES), dtype=np.int64)
+    widths[:, 1:out] = feeding * (share[:, None] + (order <= remainder[:, None]))
+    widths[:, out] = out_channels
+    for v in range(out - 1, 0, -1):
+        successors = np.where(edges[:, v, v + 1 : out], widths[:, v + 1 : out], 0)
+        if successors.shape[1]:
+            widths[:, v] = np.where(feeding[:, v - 1], widths[:, v], successors.max(axis=1))
+    return widths
+
+
+def parameter_counts(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
+    """Trainable parameters of each cell's network as the benchmark counts them (its
+    ``params``: convolutions without bias, two per batch norm, the linear head), from the
+    cell alone: a training-free cost that, unlike op counts, sees how a cell splits its
+    channels. int64, one per cell."""
+    edges = adj7.astype(bool)
+    conv3 = ops7 == CONV3X3
+    conv1 = ops7 == CONV1X1
+    total = np.full(len(adj7), 3 * 9 * STEM_CHANNELS + 2 * STEM_CHANNELS, dtype=np.int64)
+    total += STACK_WIDTHS[-1] * N_CLASSES + N_CLASSES
+    in_channels = STEM_CHANNELS
+    for width in STACK_WIDTHS:
+        widths = _vertex_widths(edges, width)
+        ops = (9 * conv3 + conv1) * widths**2 + 2 * (conv3 | conv1) * widths
+        for _ in range(CELLS_PER_STACK):
+            projected = np.where(edges[:, 0, 1:], (in_channels + 2) * widths[:, 1:], 0)
+            total += ops.sum(axis=1) + projected.sum(axis=1)
+            in_channels = width
+    return total

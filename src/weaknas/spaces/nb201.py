@@ -10,6 +10,7 @@ index (which follows its own file order); benchmarks keep that as a separate col
 from __future__ import annotations
 
 import re
+from importlib.resources import as_file, files
 
 import numpy as np
 
@@ -40,7 +41,17 @@ class NB201Space(FiniteSpace):
     #: ``path``: BANANAS's path encoding (White et al., 2021): how many of the cell's
     #: input-to-output paths carry each sequence of ops (84 dims: 4 + 16 + 64 sequences of
     #: one to three ops other than ``none``; a path through ``none`` is no path).
-    encodings = ("onehot", "onehot+counts", "graf", "path")
+    #: ``+synflow``: plus the cell's rank by its synflow score (a zero-cost proxy, Tanaka et
+    #: al. 2020) at initialisation, computed once for all 15,625 cells and shipped with the
+    #: package (``benchmarks/nb201_proxies.py``, 8.7 CPU-minutes; no benchmark value used).
+    encodings = (
+        "onehot",
+        "onehot+counts",
+        "graf",
+        "path",
+        "onehot+counts+synflow",
+        "graf+synflow",
+    )
     search_encoding = "onehot+counts"
     #: BANANAS's NB201 mutation changes each of the 6 edges with probability rate / 4
     #: ("consistent with nasbench_101" in their naszilla code): 1.5 edits expected.
@@ -141,9 +152,27 @@ class NB201Space(FiniteSpace):
         if encoding == "onehot":
             return onehot
         counts = onehot.reshape(self.size, N_EDGES, N_OPS).sum(axis=1, dtype=np.uint8)
-        if encoding == "onehot+counts":
-            return np.hstack([onehot, counts])
-        return np.hstack([onehot, counts, graph_features(codes)])
+        parts = [onehot, counts]
+        if encoding.startswith("graf"):
+            parts.append(graph_features(codes))
+        if encoding.endswith("+synflow"):
+            parts.append(synflow_ranks()[:, None])
+        return np.hstack(parts)
+
+
+SYNFLOW_FILE = "data/nb201_synflow.npz"  # inside this package
+
+
+def synflow_ranks() -> np.ndarray:
+    """Each cell's rank by synflow score (0 = lowest; ties share a rank), by NB201 index.
+
+    A rank rather than the score: the scores span dozens of orders of magnitude, trees
+    split on order alone, and an integer keeps the encoding compact and exact.
+    """
+    resource = files("weaknas.spaces").joinpath(SYNFLOW_FILE)
+    with as_file(resource) as path, np.load(path, allow_pickle=False) as data:
+        scores = data["synflow"]
+    return np.unique(scores, return_inverse=True)[1].astype(np.uint16)
 
 
 # The input-to-output paths of the cell, as edge positions in ``EDGES``: 0->3, 0->1->3,
