@@ -19,13 +19,13 @@ from weaknas.benchmarks import load_benchmark
 from weaknas.runner import SearchConfig, run_search
 
 SETTINGS = {
-    "default (greedy, explore 0.3, stall 5)": {},
-    "uniform top-100 (the paper's; the former default)": {"acquisition": "uniform"},
+    "default (greedy, explore 0.3, stall 5; graph features)": {},
+    "uniform top-100 (the paper's picks)": {"acquisition": "uniform"},
 }
-# issue 30's candidates for NB201: graph features, alone and with a learning-to-rank objective
+# issue 30: the default encoding before it, and LambdaRank on top of the default
 CANDIDATE = {
-    "graf": {"encoding": "graf"},
-    "graf + lambdarank": {"encoding": "graf", "predictor": "lgbm-lambdarank"},
+    "onehot+counts (the default encoding until issue 30)": {"encoding": "onehot+counts"},
+    "graf + lambdarank": {"predictor": "lgbm-lambdarank"},
 }
 
 

@@ -53,9 +53,10 @@ TASKS = {  # name: (benchmark, second objective, declared known)
     "nbgraph-pubmed x latency_s": ("nbgraph-pubmed", "latency_s", False),
 }
 METHODS = {
-    "weaknas": {},  # the default: predicted hypervolume improvement
+    "weaknas": {},  # the default: predicted hypervolume improvement (NB201: graph features)
     "weaknas-nds": {"pareto_picks": "nds"},
-    "weaknas-graf": {"encoding": "graf"},  # NB201 only: its graph features (issue 30)
+    # NB201 only: the default encoding before issue 30 made the graph features (graf) it
+    "weaknas-counts": {"encoding": "onehot+counts"},
     "random": {"strategy": "random"},
     "nsga2": {"strategy": "nsga2"},
     "tpe": {"strategy": "tpe"},  # Optuna's multi-objective TPE

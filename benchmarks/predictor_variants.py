@@ -43,6 +43,14 @@ ARMS: dict[str, dict] = {
     "graf+synflow+lambdarank": {"encoding": "graf+synflow", "predictor": "lgbm-lambdarank"},
     "nb101-graf": {"encoding": "adjacency+stats+graf"},
     "nb101-graf+lambdarank": {"encoding": "adjacency+stats+graf", "predictor": "lgbm-lambdarank"},
+    # NAS-Bench-Graph pubmed (issue 30's aim): the picks around the best observed
+    "local0.3": {"local": 0.3},
+    "local0.5": {"local": 0.5},
+    "explore0.5": {"explore": 0.5},
+    "stall3": {"stall": 3},
+    "stall10": {"stall": 10},
+    "lambdarank+local0.3": {"predictor": "lgbm-lambdarank", "local": 0.3},
+    "ts5+local0.6": {"n_models": 5, "acquisition": "ts", "local": 0.6},
     "nb101-params": {"encoding": "adjacency+stats+params"},
     "nb101-graf+params": {"encoding": "adjacency+stats+graf+params"},
 }

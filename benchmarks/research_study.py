@@ -60,6 +60,11 @@ SUITES: dict[str, dict[str, dict]] = {
         "default": {"strategy": "weaknas"},
     },
 }
+# The variants study ran before issue 30 made NB201's graph features (``graf``) WeakNAS's
+# default encoding: every row keeps the encoding it ran with, so its committed runs stand
+# (its "default" row is issue 14's default).
+for _settings in SUITES["variants"].values():
+    _settings.setdefault("encoding", "onehot+counts")
 # the methods suite on NB101 (no TPE: NB101 has no categorical form)
 SUITES["nb101"] = {name: m for name, m in SUITES["methods"].items() if name != "tpe"}
 # Protocol settings of a suite where they differ from NB201's (command-line defaults).

@@ -29,11 +29,15 @@ from weaknas.study.report import frame_to_markdown
 METHODS: dict[str, tuple[dict, int]] = {
     # LightGBM fitted to ranks of the observed values, one-hot + op counts, the paper's
     # uniform picks (the default until issue 14)
-    "weaknas": ({"strategy": "weaknas", "budget": 1000}, 100),
+    "weaknas": ({"strategy": "weaknas", "budget": 1000, "encoding": "onehot+counts"}, 100),
     # the shipped default: the same predictor, the default picks (greedy, explore, stall)
+    # and encoding (graph features since issue 30)
     "weaknas-default": ({"strategy": "weaknas", "budget": 1000, "acquisition": None}, 100),
     # the same fitted to the observed values (the default before rank targets)
-    "weaknas-value": ({"strategy": "weaknas", "budget": 1000, "target": "value"}, 100),
+    "weaknas-value": (
+        {"strategy": "weaknas", "budget": 1000, "target": "value", "encoding": "onehot+counts"},
+        100,
+    ),
     # values, on the paper's one-hot encoding
     "weaknas-onehot": (
         {"strategy": "weaknas", "budget": 1000, "encoding": "onehot", "target": "value"},
@@ -63,7 +67,13 @@ METHODS: dict[str, tuple[dict, int]] = {
     ),
     # beyond the paper protocol: M decays from 100 to 10 over the budget (values)
     "weaknas-topm-decay": (
-        {"strategy": "weaknas", "budget": 1000, "top_m": "100:10", "target": "value"},
+        {
+            "strategy": "weaknas",
+            "budget": 1000,
+            "top_m": "100:10",
+            "target": "value",
+            "encoding": "onehot+counts",
+        },
         100,
     ),
     "random": ({"strategy": "random", "budget": 15625}, 100),  # the whole space: always found

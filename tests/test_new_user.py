@@ -158,10 +158,12 @@ def test_unclear_messages_now_name_the_problem(tmp_path, capsys, nb101_npz):
 
 
 def test_the_first_command_says_how_far_a_missed_optimum_is(tmp_path, capsys):
-    """The README's first command (seed 0 misses the optimum): rank and gap, from the table."""
+    """A search that misses the optimum (the README's first command with 30 queries; it
+    finds it after 55): rank and gap of its best, from the table."""
     from weaknas.benchmarks import load_benchmark
 
-    assert main(["search", "--benchmark", "nb201-cifar10", "--out", str(tmp_path / "r")]) == 0
+    argv = ["search", "--benchmark", "nb201-cifar10", "--budget", "30"]
+    assert main([*argv, "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
     assert "not found within the budget" in out
     evaluations = pd.read_parquet(tmp_path / "r" / "evaluations.parquet")

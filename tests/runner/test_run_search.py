@@ -97,7 +97,11 @@ def test_settings_reach_the_strategy():
     strategy = weak.build_strategy(space, seed=0)
     assert strategy.encoding == "onehot" and strategy.predictor == "rf"
     assert (strategy.top_m.start, strategy.top_m.end, strategy.n_init) == (50, 5, 7)
-    assert SearchConfig().build_strategy(space, seed=0).encoding == space.search_encoding
+    # WeakNAS prefers NB201's graph features; the other predictor strategies take the
+    # space's search encoding
+    assert SearchConfig().build_strategy(space, seed=0).encoding == "graf"
+    single = SearchConfig(strategy="single-predictor").build_strategy(space, seed=0)
+    assert single.encoding == space.search_encoding == "onehot+counts"
     ranked = SearchConfig(target="rank").build_strategy(space, seed=0)
     assert ranked.target == "rank"
 

@@ -149,11 +149,14 @@ class PredictorOptions(BatchOptions, InitialDesignOptions):
     encoding: str | None = option(
         None,
         "predictor features. nb201: onehot (the paper's), onehot+counts (plus how many "
-        "edges carry each op; default), graf (plus graph features of the cell's paths) or "
-        "path (BANANAS's 84 input-to-output op sequences). nb101: adjacency (the paper's "
-        "45 dims), adjacency+stats (plus op counts, edges, depth, paths; default), "
-        "adjacency+stats+graf (plus graph features of its paths) or path (364 "
-        "input-to-output op sequences). bananas defaults to path where the space has it",
+        "edges carry each op; the default of bananas' and single-predictor's), graf (plus "
+        "graph features of the cell's paths; weaknas's default), path (BANANAS's 84 "
+        "input-to-output op sequences; bananas's default), onehot+counts+synflow or "
+        "graf+synflow (plus the cell's rank by synflow, shipped). nb101: adjacency (the "
+        "paper's 45 dims), adjacency+stats (plus op counts, edges, depth, paths; default), "
+        "adjacency+stats+graf (plus graph features of its paths), +params after either "
+        "(plus the network's parameter count) or path (364 input-to-output op sequences; "
+        "bananas's default)",
         kind="text",
     )
     target: str = option(

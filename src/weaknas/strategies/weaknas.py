@@ -5,6 +5,10 @@ scores every unevaluated architecture, and picks the next batch from its predict
 the paper samples uniformly from the predicted top-M (``acquisition="uniform"``). The
 region the predictor must rank shrinks as the search sharpens.
 
+The default encoding is the space's ``graf`` where it has one (NB201: the op one-hot and
+counts plus GRAF's graph features; chosen in issue 30 on seeds 0-99 and confirmed on
+100-199, ``benchmarks/predictor_variants.py``), else its ``search_encoding``.
+
 The default picks (``DEFAULT_PICKS``, chosen in issue 14 on NB201 and NB101 and
 confirmed on unused seeds; ``benchmarks/default_selection.py``): the predicted best
 (greedy), with 30% of each batch drawn uniformly from the predicted top-M, and whole
@@ -87,6 +91,11 @@ class WeakNAS(PredictorStrategy):
     (``DEFAULT_PICKS``; ``acquisition="uniform"`` is the paper's)."""
 
     Options = WeakNASOptions
+    #: NB201's graph features: fewer queries to the optimum than ``onehot+counts`` on all
+    #: three datasets (seeds 100-199: 62.1 / 66.9 / 113.0 against 81.0 / 82.7 / 131.4) for
+    #: 0.1 s more a 1,000-query run. LambdaRank on top ranked better still but doubled
+    #: the cost (``benchmarks/results/predictor_variants``).
+    preferred_encodings = ("graf",)
 
     def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
         """``options``: the fields of ``WeakNASOptions`` (``top_m`` may also be a
