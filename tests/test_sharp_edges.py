@@ -49,8 +49,14 @@ def test_ctrl_c_names_the_log_and_the_resume_command_and_resume_continues_the_cl
     # 20 x 0.5 s: the run outlasts a test process slowed by other work (it lasted 4 s
     # once and ended before the interrupt came)
     command += ["--objective", "slowobj:slow", "--budget", "20", "--n-init", "4"]
+    # Ctrl-C as a terminal delivers it: a test run launched in the background of a
+    # non-interactive shell ignores SIGINT, and a child inherits that (then it runs on)
     process = subprocess.Popen(
-        [*command, "--out", str(out)], cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        [*command, "--out", str(out)],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     log = out / "events.jsonl"
     deadline = time.time() + 60
