@@ -51,6 +51,7 @@ ARMS: dict[str, dict] = {
     "stall10": {"stall": 10},
     "lambdarank+local0.3": {"predictor": "lgbm-lambdarank", "local": 0.3},
     "ts5+local0.6": {"n_models": 5, "acquisition": "ts", "local": 0.6},
+    "bananas": {"strategy": "bananas"},  # the faithful BANANAS-like, for pubmed's aim
     "nb101-params": {"encoding": "adjacency+stats+params"},
     "nb101-graf+params": {"encoding": "adjacency+stats+graf+params"},
 }

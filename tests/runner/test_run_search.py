@@ -116,6 +116,22 @@ def test_protocol_defaults_depend_on_the_benchmark():
         SearchConfig(target="quantile")
 
 
+def test_nas_bench_graph_has_its_own_picks_unless_an_acquisition_is_chosen():
+    def picks(**settings):
+        options = SearchConfig(**settings).options
+        return (options.acquisition, options.n_models, options.local, options.explore)
+
+    assert picks(benchmark="nbgraph-pubmed") == ("ts", 5, 0.6, 0.0)
+    assert picks(benchmark="nbgraph-cora", local=0.3) == ("ts", 5, 0.3, 0.0)
+    assert picks(benchmark="nb201-cifar10") == ("greedy", 1, 0.0, 0.3)
+    # a chosen acquisition, the paper's preset or several objectives take none of them
+    assert picks(benchmark="nbgraph-pubmed", acquisition="greedy") == ("greedy", 1, 0.0, 0.0)
+    assert picks(benchmark="nbgraph-pubmed", preset="paper") == ("uniform", 1, 0.0, 0.0)
+    both = picks(benchmark="nbgraph-arxiv", objectives="accuracy:max,latency_s:min")
+    assert both == ("greedy", 1, 0.0, 0.3)
+    assert SearchConfig(benchmark="nbgraph-pubmed", strategy="bananas").n_models == 5
+
+
 def test_the_paper_preset_is_the_papers_tabular_protocol(csv_bench, tmp_path):
     nb201 = SearchConfig(benchmark="nb201-cifar10", preset="paper", acquisition="greedy")
     assert (nb201.encoding, nb201.target, nb201.top_m, nb201.n_init) == (

@@ -30,6 +30,15 @@ PROTOCOL_DEFAULTS: dict[str, dict] = {
     # NAS-Bench-Graph (26,206 networks, 2,021 for proteins): NB201's, a space of its size.
     "nbgraph": {"n_init": 10, "target": "rank"},
 }
+# A benchmark family's own WeakNAS picks, where they differ from ``DEFAULT_PICKS``: they
+# come as a whole, for one objective, and only where neither the user nor a preset chose
+# an acquisition (a chosen acquisition mixes in nothing it was not asked for). NAS-Bench-
+# Graph: an ensemble of 5 with Thompson sampling, 60% of each batch the predicted best
+# one-edit neighbours of the 10 best observed. Chosen on seeds 0-99, confirmed on 100-199
+# (pubmed 406.4 queries, 99 found, against 505.4 and 88; benchmarks/predictor_variants.py).
+PROTOCOL_PICKS: dict[str, dict] = {
+    "nbgraph": {"acquisition": "ts", "n_models": 5, "local": 0.6},
+}
 # Named protocols: settings a preset fills in where the user left the default.
 PRESETS: dict[str, dict] = {
     # WeakNAS's tabular protocol (Wu et al., NeurIPS 2021): the paper's initial samples
@@ -169,6 +178,10 @@ class SearchConfig:
                 raise ValueError(f"unknown preset {preset!r}; expected one of {sorted(PRESETS)}")
             if strategy == PRESETS[preset]["strategy"]:  # another strategy keeps its own
                 settings.update({k: v for k, v in PRESETS[preset].items() if k in takes})
+        picks = PROTOCOL_PICKS.get(self.protocol, {})
+        chosen = settings.get("acquisition") is not None or "acquisition" in given
+        if picks and "acquisition" in takes and not self.objectives and not chosen:
+            settings.update(picks)
         settings.update(given)
         if settings.get("encoding") == "paper":  # by benchmark family; elsewhere the space's
             paper = PAPER_ENCODINGS.get(self.protocol) if benchmark else None

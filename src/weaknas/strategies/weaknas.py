@@ -9,7 +9,10 @@ The default encoding is the space's ``graf`` where it has one (NB201: the op one
 counts plus GRAF's graph features; chosen in issue 30 on seeds 0-99 and confirmed on
 100-199, ``benchmarks/predictor_variants.py``), else its ``search_encoding``.
 
-The default picks (``DEFAULT_PICKS``, chosen in issue 14 on NB201 and NB101 and
+NAS-Bench-Graph benchmarks have their own default picks (``PROTOCOL_PICKS`` in
+``weaknas.runner.config``, issue 30): Thompson sampling over 5 models, 60% of each batch
+from the neighbourhood of the best observed. Elsewhere,
+the default picks (``DEFAULT_PICKS``, chosen in issue 14 on NB201 and NB101 and
 confirmed on unused seeds; ``benchmarks/default_selection.py``): the predicted best
 (greedy), with 30% of each batch drawn uniformly from the predicted top-M, and whole
 batches drawn so once 5 iterations in a row have not raised the best observed value.
