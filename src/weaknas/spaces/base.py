@@ -67,9 +67,12 @@ class FiniteSpace(ABC):
         cache = self.__dict__.setdefault("_encoded", {})
         if encoding not in cache:
             matrix = self._encode_all(encoding)
-            dtype = np.uint8 if matrix.dtype in (np.bool_, np.uint8) else np.float32
-            if matrix.dtype == np.uint16:
+            if matrix.dtype in (np.bool_, np.uint8):
+                dtype: type = np.uint8
+            elif matrix.dtype == np.uint16:
                 dtype = np.uint16
+            else:
+                dtype = np.float32
             # Column-major: tree predictors read whole feature columns (TreeTables).
             matrix = np.asfortranarray(matrix, dtype=dtype)
             matrix.setflags(write=False)

@@ -177,8 +177,9 @@ def graph_features(adj7: np.ndarray, ops7: np.ndarray) -> np.ndarray:
     return np.stack(columns, axis=1).astype(np.uint8)
 
 
-# The benchmark's network (``weaknas.training.nb101_net``): a 3x3 stem of 128 channels,
-# then 3 stacks of 3 cells whose width doubles from stack to stack, and a 10-way linear head.
+# The benchmark's network (``weaknas.training.nb101_net`` builds it from these): a 3x3 stem
+# of 128 channels, then 3 stacks of 3 cells whose width doubles from stack to stack, and a
+# 10-way linear head.
 STEM_CHANNELS = 128
 STACK_WIDTHS = (128, 256, 512)
 CELLS_PER_STACK = 3

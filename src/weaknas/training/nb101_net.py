@@ -27,10 +27,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("NAS-Bench-101 networks need PyTorch: pip install 'weaknas[torch]'") from exc
 
 from weaknas.spaces.nb101_cell import CONV1X1, CONV3X3, MAXPOOL3X3, Cell
+from weaknas.spaces.nb101_encodings import CELLS_PER_STACK, STACK_WIDTHS, STEM_CHANNELS
 
-STEM_CHANNELS = 128
-STACKS = 3
-CELLS_PER_STACK = 3
+STACKS = len(STACK_WIDTHS)  # the benchmark's layout, as its parameter counts use it
 BN_MOMENTUM = 1 - 0.997  # TensorFlow's decay 0.997, as PyTorch's momentum
 BN_EPSILON = 1e-5
 
