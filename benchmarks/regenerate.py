@@ -21,12 +21,14 @@ Tables and their sources (all committed):
   replaces their rows there).
 
 Figures: each committed study report's (``docs/{methods,nb101,nbgraph,variants}``)
-queries-to-optimum and found-fraction figures, from its ``seeds.csv``. Its accuracy,
-predictor-correlation and t-SNE figures are drawn from the study's per-iteration and
-per-query files, which are not committed (a study of 100 seeds writes hundreds of MB):
-they are rebuilt by running the study again (``benchmarks/research_study.py``), and this
-command says so rather than leave them unnamed. ``--check`` compares tables only (a PNG's
-bytes depend on the matplotlib version).
+queries-to-optimum and found-fraction figures, from its ``seeds.csv``; its accuracy and
+predictor-correlation figures from its ``curves.parquet`` (every run's values every 10
+queries; the study's own per-iteration files run to hundreds of MB and are not
+committed); its t-SNE map from its ``tsne_run.csv`` and the benchmark (``--data``). A
+report whose study ran before these files were kept says which figures it keeps.
+``--check`` compares tables only (a PNG's bytes depend on the matplotlib version).
+
+    python benchmarks/regenerate.py --data ../shared/data   # redraw the t-SNE maps too
 """
 
 from __future__ import annotations
@@ -138,30 +140,54 @@ def study_report(report: str) -> Callable[[], str]:
 
 for _report in STUDY_REPORTS:
     TABLES[f"{_report}/report.md"] = study_report(_report)
-# Drawn from files a study writes but the repository does not hold.
-FROM_UNCOMMITTED_FILES = (
-    "accuracy_vs_queries.png",
-    "predictor_correlation.png",
-    "search_dynamics_tsne.png",
-)
 
 
-def rebuild_figures() -> list[str]:
-    """Redraw every figure a committed ``seeds.csv`` holds the data of; one line each,
-    and one for the figures it cannot redraw."""
-    from weaknas.study.figures import FIGURES, seed_figures
+def rebuild_figures(data: str | None) -> list[str]:
+    """Redraw every figure of the committed study reports from the files beside them: the
+    queries and found-fraction figures from ``seeds.csv``, the accuracy and correlation
+    figures from ``curves.parquet``, the t-SNE map from ``tsne_run.csv`` and its benchmark
+    (read from ``data``); one line each, and one for a figure whose data is not there."""
+    from weaknas.study.figures import (
+        ACCURACY_PNG,
+        CORRELATION_PNG,
+        CURVES,
+        FIGURES,
+        TSNE_PNG,
+        TSNE_RUN,
+        curve_figures,
+        seed_figures,
+        tsne_figure,
+    )
 
     lines = []
     for report in STUDY_REPORTS:
-        out = ROOT / report / FIGURES
-        for _, name in seed_figures(pd.read_csv(ROOT / report / "seeds.csv"), out):
+        folder = ROOT / report
+        out = folder / FIGURES
+        for _, name in seed_figures(pd.read_csv(folder / "seeds.csv"), out):
             lines.append(f"{report}/{FIGURES}/{name}: redrawn from {report}/seeds.csv")
-        kept = [name for name in FROM_UNCOMMITTED_FILES if (out / name).is_file()]
-        if kept:
+        if (folder / CURVES).is_file():
+            for _, name in curve_figures(pd.read_parquet(folder / CURVES), out):
+                lines.append(f"{report}/{FIGURES}/{name}: redrawn from {report}/{CURVES}")
+        else:
+            kept = [name for name in (ACCURACY_PNG, CORRELATION_PNG) if (out / name).is_file()]
+            if kept:
+                lines.append(
+                    f"{report}/{FIGURES}/{{{','.join(kept)}}}: kept (no {report}/{CURVES}: "
+                    "re-run the study to redraw them)"
+                )
+        if not (out / TSNE_PNG).is_file():
+            continue
+        run = pd.read_csv(folder / TSNE_RUN) if (folder / TSNE_RUN).is_file() else None
+        if run is None:
             lines.append(
-                f"{report}/{FIGURES}/{{{','.join(kept)}}}: kept (their per-iteration data is "
-                "not committed; re-run the study to redraw them)"
+                f"{report}/{FIGURES}/{TSNE_PNG}: kept (no {report}/{TSNE_RUN}: re-run the "
+                "study to redraw it)"
             )
+        elif data is None:
+            lines.append(f"{report}/{FIGURES}/{TSNE_PNG}: kept (give --data to redraw it)")
+        else:
+            tsne_figure(run, data, out / TSNE_PNG)
+            lines.append(f"{report}/{FIGURES}/{TSNE_PNG}: redrawn from {report}/{TSNE_RUN}")
     return lines
 
 
@@ -177,6 +203,9 @@ def stale() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a diff")
+    parser.add_argument(
+        "--data", default=None, help="the benchmarks' folder (../shared/data): redraws t-SNE maps"
+    )
     args = parser.parse_args()
     differing = stale()
     if args.check:
@@ -186,7 +215,7 @@ def main() -> None:
     for name, build in TABLES.items():
         (ROOT / name).write_text(build())
         print(f"{name}: {'rewritten' if name in differing else 'unchanged'}")
-    for line in rebuild_figures():
+    for line in rebuild_figures(args.data):
         print(line)
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 
 from weaknas.runner import SearchConfig
 from weaknas.study import Method, run_studies
-from weaknas.study.figures import build_report
+from weaknas.study.figures import CURVES, TSNE_RUN, build_report
 
 DATASETS = ("nb201-cifar10", "nb201-cifar100", "nb201-imagenet16")
 SUITES: dict[str, dict[str, dict]] = {
@@ -171,6 +171,9 @@ def main() -> None:
         shutil.copy(report, docs / "report.md")
         shutil.copy(out / "timing.json", docs / "timing.json")
         shutil.copy(out / "seeds.csv", docs / "seeds.csv")
+        for name in (CURVES, TSNE_RUN):  # what the per-iteration figures are redrawn from
+            if (out / name).is_file():
+                shutil.copy(out / name, docs / name)
         shutil.copytree(out / "figures", docs / "figures", dirs_exist_ok=True)
         print(f"report copied to {docs}")
 

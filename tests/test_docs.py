@@ -162,6 +162,59 @@ def test_a_study_report_takes_its_tables_from_its_seeds_and_keeps_its_figures(
     assert rebuilt.endswith(figures) and rebuilt.count("### nbgraph-") == 4
 
 
+def test_regenerate_redraws_the_curve_figures_from_the_files_kept_beside_a_report(
+    tmp_path, monkeypatch
+):
+    """A report with ``curves.parquet`` gets its accuracy and correlation figures redrawn;
+    one without says it keeps them, and a t-SNE map without ``--data`` is kept."""
+    import importlib
+
+    import numpy as np
+    import pandas as pd
+
+    from weaknas.study.figures import study_curves
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    regenerate = importlib.import_module("regenerate")
+    seeds = pd.read_csv(ROOT / "docs/nbgraph/seeds.csv")
+    iterations = pd.DataFrame(
+        {
+            "method": "weaknas",
+            "benchmark": "nbgraph-cora",
+            "seed": np.repeat([0, 1], 3),
+            "n_queries": np.tile([10, 20, 30], 2),
+            "pick_test": [80.0, 81.0, 81.5, 79.0, 80.5, 81.0],
+            "kendall_tau_top100": np.nan,
+            "kendall_tau_all": [np.nan, 0.3, 0.4, np.nan, 0.2, 0.5],
+        }
+    )
+    for report, with_curves in (("docs/a", True), ("docs/b", False)):
+        folder = tmp_path / report
+        (folder / "figures").mkdir(parents=True)
+        seeds.to_csv(folder / "seeds.csv", index=False)
+        for name in ("accuracy_vs_queries.png", "search_dynamics_tsne.png"):
+            (folder / "figures" / name).write_bytes(b"old")
+        if with_curves:
+            study_curves(iterations).to_parquet(folder / "curves.parquet")
+            (folder / "tsne_run.csv").write_text("method,benchmark,seed,index,iteration\n")
+    monkeypatch.setattr(regenerate, "ROOT", tmp_path)
+    monkeypatch.setattr(regenerate, "STUDY_REPORTS", ("docs/a", "docs/b"))
+    lines = regenerate.rebuild_figures(data=None)
+    assert "docs/a/figures/accuracy_vs_queries.png: redrawn from docs/a/curves.parquet" in lines
+    assert "docs/a/figures/predictor_correlation.png: redrawn from docs/a/curves.parquet" in lines
+    assert "docs/a/figures/search_dynamics_tsne.png: kept (give --data to redraw it)" in lines
+    assert (tmp_path / "docs/a/figures/accuracy_vs_queries.png").read_bytes()[:4] == b"\x89PNG"
+    assert (
+        "docs/b/figures/{accuracy_vs_queries.png}: kept (no docs/b/curves.parquet: re-run the "
+        "study to redraw them)" in lines
+    )
+    assert (tmp_path / "docs/b/figures/accuracy_vs_queries.png").read_bytes() == b"old"
+    assert (
+        "docs/b/figures/search_dynamics_tsne.png: kept (no docs/b/tsne_run.csv: re-run the "
+        "study to redraw it)" in lines
+    )
+
+
 def test_the_headline_table_of_the_results_guide_equals_the_research_summary():
     """docs/results.md's first table (seeds 100-199) quotes the research suite's rows:
     each mean, median and found count equals ``benchmarks/results/research_summary.md``."""

@@ -3,6 +3,12 @@
 Figures: accuracy vs queries (mean ± std band per method), box plots of queries to the
 optimum, the predictor's rank correlation per iteration, and a t-SNE map of the space
 with one run's samples by iteration (the paper's "search dynamics" figure).
+
+The per-iteration figures are drawn from two small files the report writes beside its
+tables, so a copy of the report can be redrawn without the study's per-query files (which
+run to hundreds of MB for 100 seeds): ``curves.parquet`` (every run's accuracy and
+predictor correlation every 10 queries) and ``tsne_run.csv`` (the architectures the map's
+run evaluated, by iteration).
 """
 
 from __future__ import annotations
@@ -20,6 +26,13 @@ from weaknas.study.report import write_report
 from weaknas.study.study import RUNS, SEEDS_TABLE, STUDY
 
 FIGURES = "figures"
+CURVES = "curves.parquet"  # per run, every GRID_STEP queries: what the curve figures draw
+TSNE_RUN = "tsne_run.csv"  # the one run the t-SNE map shows: index and iteration per query
+GRID_STEP = 10
+ACCURACY_PNG = "accuracy_vs_queries.png"
+CORRELATION_PNG = "predictor_correlation.png"
+TSNE_PNG = "search_dynamics_tsne.png"
+CURVE_COLUMNS = ("pick_test", "pick_val_mean", "kendall_tau_top100", "kendall_tau_all")
 TSNE_BACKGROUND = 3000  # architectures drawn from the space behind one run's samples
 
 
@@ -71,27 +84,67 @@ def curves_on_grid(iterations: pd.DataFrame, column: str, grid: np.ndarray) -> p
     return pd.DataFrame(rows, columns=["method", "benchmark", "seed", "curve"])
 
 
-def _accuracy_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
-    column = "pick_test" if iterations["pick_test"].notna().any() else "pick_val_mean"
+def study_curves(iterations: pd.DataFrame) -> pd.DataFrame:
+    """Every run's accuracy and predictor correlation after N queries, N on a grid of
+    ``GRID_STEP`` (and the budget): one row per (method, benchmark, seed, N) within the run,
+    the columns of ``CURVE_COLUMNS`` the iterations hold, as float32. What the accuracy and
+    correlation figures draw, small enough to keep beside a report."""
     budget = int(iterations["n_queries"].max())
-    grid = np.unique(np.r_[np.arange(10, budget + 1, 10), budget])
-    curves = curves_on_grid(iterations, column, grid)
+    grid = np.unique(np.r_[np.arange(GRID_STEP, budget + 1, GRID_STEP), budget])
+    columns = [c for c in CURVE_COLUMNS if c in iterations]
+    frames = []
+    for (method, benchmark, seed), run in iterations.groupby(
+        ["method", "benchmark", "seed"], sort=False
+    ):
+        n = run["n_queries"].to_numpy()
+        inside = grid[grid <= n[-1]]  # the grid within the run
+        at = np.searchsorted(n, inside, side="right") - 1  # last iteration ended by then
+        values = {c: run[c].to_numpy(float)[np.maximum(at, 0)] for c in columns}
+        frame = pd.DataFrame(
+            {
+                "method": method,
+                "benchmark": benchmark,
+                "seed": seed,
+                "n_queries": inside,
+                **{c: np.where(at >= 0, v, np.nan).astype(np.float32) for c, v in values.items()},
+            }
+        )
+        frames.append(frame[at >= 0])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _stacked(runs: pd.DataFrame, column: str, grid: np.ndarray) -> np.ndarray:
+    """(runs x grid) values of one column from ``study_curves`` rows, NaN where a run ended."""
+    table = runs.pivot(index="seed", columns="n_queries", values=column)
+    return table.reindex(columns=grid).to_numpy(float)
+
+
+def _accuracy_figure(plt, curves: pd.DataFrame, path: Path) -> str:
+    column = (
+        "pick_test"
+        if "pick_test" in curves and curves["pick_test"].notna().any()
+        else "pick_val_mean"
+    )
+    grid = np.unique(curves["n_queries"].to_numpy())
+    budget = int(grid.max())
     benchmarks = list(dict.fromkeys(curves["benchmark"]))
     fig, axes = _panels(plt, len(benchmarks))
     for ax, benchmark in zip(axes, benchmarks, strict=True):
         lows = []
-        for method, runs in curves[curves["benchmark"] == benchmark].groupby("method", sort=False):
-            stacked = np.vstack(runs["curve"].to_numpy())
+        of_benchmark = curves[curves["benchmark"] == benchmark]
+        for method, runs in of_benchmark.groupby("method", sort=False):
+            stacked = _stacked(runs, column, grid)
+            n_runs = len(stacked)
             with warnings.catch_warnings():  # grid points no run reached: NaN
                 warnings.simplefilter("ignore", RuntimeWarning)
                 mean, std = np.nanmean(stacked, axis=0), np.nanstd(stacked, axis=0)
-            ax.plot(grid, mean, label=f"{method} ({len(runs)})")
+            ax.plot(grid, mean, label=f"{method} ({n_runs})")
             ax.fill_between(grid, mean - std, mean + std, alpha=0.15)
             early = mean[grid >= min(100, budget)]
             if np.isfinite(early).any():
                 lows.append(np.nanmin(early))
         if lows:
-            top = np.nanmax(np.vstack(curves[curves["benchmark"] == benchmark]["curve"]))
+            top = float(of_benchmark[column].max())
             ax.set_ylim(min(lows) - 0.3, top + 0.1)
         ax.set_title(benchmark)
         ax.set_xlabel("queries (architectures evaluated)")
@@ -146,11 +199,13 @@ def _found_fraction_figure(plt, seeds: pd.DataFrame, path: Path) -> str:
     return "Fraction of seeds that have found the optimum after N queries"
 
 
-def _correlation_figure(plt, iterations: pd.DataFrame, path: Path) -> str | None:
-    with_predictor = iterations.groupby(["benchmark", "method"], sort=False)[
+def _correlation_figure(plt, curves: pd.DataFrame, path: Path) -> str | None:
+    if "kendall_tau_all" not in curves:
+        return None
+    with_predictor = curves.groupby(["benchmark", "method"], sort=False)[
         "kendall_tau_all"
     ].transform(lambda t: t.notna().any())
-    rows = iterations[with_predictor]
+    rows = curves[with_predictor]
     if rows.empty:
         return None
     benchmarks = list(dict.fromkeys(rows["benchmark"]))
@@ -187,19 +242,27 @@ def _study_data(folder: Path, benchmark: str) -> str | None:
     return None
 
 
-def _tsne_figure(plt, folder: Path, runs: pd.DataFrame, path: Path) -> str | None:
-    from sklearn.manifold import TSNE
-
-    from weaknas.benchmarks import load_benchmark
-
-    if runs is None or runs.empty:
-        return None
+def tsne_run(runs: pd.DataFrame) -> pd.DataFrame:
+    """The run the t-SNE map shows (the first WeakNAS method's lowest seed on its first
+    benchmark): method, benchmark, seed, index and iteration of each query, in order."""
     predictor_methods = [m for m in dict.fromkeys(runs["method"]) if str(m).startswith("weaknas")]
     method = predictor_methods[0] if predictor_methods else runs["method"].iloc[0]
     run = runs[runs["method"] == method]
     benchmark_name = run["benchmark"].iloc[0]
     run = run[(run["benchmark"] == benchmark_name) & (run["seed"] == run["seed"].min())]
-    benchmark = load_benchmark(benchmark_name, _study_data(folder, benchmark_name))
+    return run[["method", "benchmark", "seed", "index", "iteration"]].reset_index(drop=True)
+
+
+def tsne_figure(run: pd.DataFrame, data: str | None, path: Path) -> str:
+    """Draw the search-dynamics map of ``run`` (``tsne_run``'s rows) on its benchmark,
+    read from ``data`` (None: the benchmark's default source), into ``path``; its caption."""
+    from sklearn.manifold import TSNE
+
+    from weaknas.benchmarks import load_benchmark
+
+    plt = _pyplot()
+    method, benchmark_name = run["method"].iloc[0], run["benchmark"].iloc[0]
+    benchmark = load_benchmark(benchmark_name, data)
     space = benchmark.space
     rng = np.random.default_rng(0)
     background = rng.choice(space.size, min(TSNE_BACKGROUND, space.size), replace=False)
@@ -298,6 +361,21 @@ def _fronts_figure(plt, folder: Path, runs: pd.DataFrame | None, path: Path) -> 
     return "The true front and the architectures each method evaluated (its first seed)"
 
 
+def curve_figures(curves: pd.DataFrame, out: Path) -> list[tuple[str, str]]:
+    """The accuracy and predictor-correlation figures drawn from ``study_curves`` rows
+    into ``out``: (caption, file name) of each. A committed ``curves.parquet`` rebuilds
+    them (``benchmarks/regenerate.py``)."""
+    if curves.empty:
+        return []
+    plt = _pyplot()
+    out.mkdir(exist_ok=True)
+    drawn = [(_accuracy_figure(plt, curves, out / ACCURACY_PNG), ACCURACY_PNG)]
+    caption = _correlation_figure(plt, curves, out / CORRELATION_PNG)
+    if caption:
+        drawn.append((caption, CORRELATION_PNG))
+    return drawn
+
+
 def seed_figures(seeds: pd.DataFrame, out: Path) -> list[tuple[str, str]]:
     """The figures drawn from the per-seed table alone (queries to the optimum, found
     fraction) into ``out``: (caption, file name) of each. A committed ``seeds.csv``
@@ -337,23 +415,22 @@ def build_report(folder: str | Path, tsne: bool = True) -> Path:
         path = folder / "report.md"
         write_report(path, seeds, title=f"Study report: {folder.name}", figures=figures)
         return path
+    drawn = []
     if iterations is not None and not iterations.empty:
-        figures.append(
-            (
-                _accuracy_figure(plt, iterations, out / "accuracy_vs_queries.png"),
-                f"{FIGURES}/accuracy_vs_queries.png",
-            )
-        )
+        curves = study_curves(iterations)
+        curves.to_parquet(folder / CURVES, index=False)
+        drawn = curve_figures(curves, out)
+    accuracy = [entry for entry in drawn if entry[1] == ACCURACY_PNG]
+    figures = [(caption, f"{FIGURES}/{name}") for caption, name in accuracy]
     figures += [(caption, f"{FIGURES}/{name}") for caption, name in seed_figures(seeds, out)]
-    if iterations is not None and not iterations.empty:
-        caption = _correlation_figure(plt, iterations, out / "predictor_correlation.png")
-        if caption:
-            figures.append((caption, f"{FIGURES}/predictor_correlation.png"))
-    if tsne:
-        runs = _read(folder, RUNS, required=False)
-        caption = _tsne_figure(plt, folder, runs, out / "search_dynamics_tsne.png")
-        if caption:
-            figures.append((caption, f"{FIGURES}/search_dynamics_tsne.png"))
+    figures += [(caption, f"{FIGURES}/{name}") for caption, name in drawn if name != ACCURACY_PNG]
+    runs = _read(folder, RUNS, required=False) if tsne else None
+    if runs is not None and not runs.empty:
+        run = tsne_run(runs)
+        run.to_csv(folder / TSNE_RUN, index=False)
+        data = _study_data(folder, run["benchmark"].iloc[0])
+        caption = tsne_figure(run, data, out / TSNE_PNG)
+        figures.append((caption, f"{FIGURES}/{TSNE_PNG}"))
     path = folder / "report.md"
     write_report(path, seeds, title=f"Study report: {folder.name}", figures=figures)
     return path
