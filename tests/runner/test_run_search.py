@@ -106,6 +106,20 @@ def test_settings_reach_the_strategy():
     assert ranked.target == "rank"
 
 
+def test_weaknas_takes_nb101s_graph_features_and_the_others_keep_theirs(nb101):
+    space = nb101.space
+    config = SearchConfig(benchmark="nb101")
+    assert config.build_strategy(space, seed=0).encoding == "adjacency+stats+graf"
+    single = SearchConfig(benchmark="nb101", strategy="single-predictor")
+    assert single.build_strategy(space, seed=0).encoding == "adjacency+stats"
+    assert (
+        SearchConfig(benchmark="nb101", strategy="bananas").build_strategy(space, seed=0).encoding
+        == "path"
+    )
+    paper = SearchConfig(benchmark="nb101", preset="paper").build_strategy(space, seed=0)
+    assert paper.encoding == "adjacency"
+
+
 def test_protocol_defaults_depend_on_the_benchmark():
     nb201 = SearchConfig(benchmark="nb201-cifar100")
     assert (nb201.n_init, nb201.target) == (10, "rank")

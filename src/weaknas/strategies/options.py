@@ -153,8 +153,9 @@ class PredictorOptions(BatchOptions, InitialDesignOptions):
         "graph features of the cell's paths; weaknas's default), path (BANANAS's 84 "
         "input-to-output op sequences; bananas's default), onehot+counts+synflow or "
         "graf+synflow (plus the cell's rank by synflow, shipped). nb101: adjacency (the "
-        "paper's 45 dims), adjacency+stats (plus op counts, edges, depth, paths; default), "
-        "adjacency+stats+graf (plus graph features of its paths), +params after either "
+        "paper's 45 dims), adjacency+stats (plus op counts, edges, depth, paths; the "
+        "default of single-predictor's), adjacency+stats+graf (plus graph features of its "
+        "paths; weaknas's default), +params after either "
         "(plus the network's parameter count) or path (364 input-to-output op sequences; "
         "bananas's default)",
         kind="text",

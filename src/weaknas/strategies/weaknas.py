@@ -94,11 +94,13 @@ class WeakNAS(PredictorStrategy):
     (``DEFAULT_PICKS``; ``acquisition="uniform"`` is the paper's)."""
 
     Options = WeakNASOptions
-    #: NB201's graph features: fewer queries to the optimum than ``onehot+counts`` on all
-    #: three datasets (seeds 100-199: 62.1 / 66.9 / 113.0 against 81.0 / 82.7 / 131.4) for
-    #: 0.1 s more a 1,000-query run. LambdaRank on top ranked better still but doubled
-    #: the cost (``benchmarks/results/predictor_variants``).
-    preferred_encodings = ("graf",)
+    #: Graph features, where the space has them. NB201's ``graf``: fewer queries to the
+    #: optimum than ``onehot+counts`` on all three datasets (seeds 100-199: 62.1 / 66.9 /
+    #: 113.0 against 81.0 / 82.7 / 131.4) for 0.1 s more a 1,000-query run; LambdaRank on
+    #: top ranked better still but doubled the cost. NB101's ``adjacency+stats+graf``:
+    #: seeds 100-199, 1,061.8 against ``adjacency+stats``'s 1,341.7 (p < 0.001), 100 found
+    #: each, and faster (``benchmarks/results/predictor_variants``).
+    preferred_encodings = ("graf", "adjacency+stats+graf")
 
     def __init__(self, space: FiniteSpace, seed: int = 0, **options: Any) -> None:
         """``options``: the fields of ``WeakNASOptions`` (``top_m`` may also be a
