@@ -194,3 +194,36 @@ def test_unset_acquisition_means_the_default_picks():
     # a chosen acquisition mixes in nothing it was not asked for
     assert resolve_picks("uniform", None, None) == ("uniform", 0.0, 0)
     assert resolve_picks("ts", None, 3) == ("ts", 0.0, 3)
+
+
+class RecordingLGBM(CountingLGBM):
+    """The default predictor, recording what each instance was fitted to."""
+
+    fits: list = []
+
+    def fit(self, X, y):
+        RecordingLGBM.fits.append((np.array(X), np.array(y)))
+        return super().fit(X, y)
+
+
+def test_self_training_fits_again_on_its_own_predictions_of_unseen_architectures(bench):
+    strategy = WeakNAS(bench.space, seed=5, predictor=RecordingLGBM, self_train=300)
+    _run(strategy, bench, 30)
+    RecordingLGBM.fits, CountingLGBM.instances = [], []
+    batch = strategy.ask()
+    (x_first, y_first), (x_second, y_second) = RecordingLGBM.fits
+    indices, _ = strategy.observations()
+    assert len(x_first) == len(indices) and len(x_second) == len(indices) + 300
+    first, second = CountingLGBM.instances
+    np.testing.assert_array_equal(x_second[: len(indices)], x_first)  # the observed, then
+    np.testing.assert_array_equal(y_second[: len(indices)], y_first)  # 300 pseudo-labelled
+    pseudo = first.model.predict(x_second[len(indices) :])
+    np.testing.assert_allclose(y_second[len(indices) :], pseudo)
+    # the second predictor ranks: its predictions are the strategy's scores
+    np.testing.assert_array_equal(strategy.latest_scores, second.latest)
+    assert len(batch) == 10 and not {s.index for s in batch} & set(indices.tolist())
+    again = WeakNAS(bench.space, seed=5, self_train=300)
+    _run(again, bench, 30)
+    assert [s.index for s in again.ask()] == [s.index for s in batch]  # seeded
+    with pytest.raises(ValueError, match="self_train fits one predictor"):
+        WeakNAS(bench.space, acquisition="ts", n_models=4, self_train=10)

@@ -246,6 +246,14 @@ class WeakNASOptions(PredictorOptions):
         minimum=0,
         metavar="K",
     )
+    self_train: int = option(
+        0,
+        "semi-supervised self-training (as SemiNAS): label K unseen architectures drawn "
+        "at random with the predictor's own predictions and fit again on them and the "
+        "observed ones before ranking (one predictor only; default 0: off)",
+        minimum=0,
+        metavar="K",
+    )
     stall: int | None = option(
         None,
         "with --acquisition greedy/ei/ucb/ts: after K iterations without a new best, draw "
@@ -301,6 +309,8 @@ class WeakNASOptions(PredictorOptions):
             )
         if self.shortlist and self.pool_grow:
             raise ValueError("shortlist and pool_grow cannot be combined")
+        if self.self_train and (self.shortlist or self.pool_grow or (self.n_models or 1) > 1):
+            raise ValueError("self_train fits one predictor: no shortlist, pool_grow or n_models")
         assert self.explore is not None  # resolved
         if self.explore + self.local >= 1:
             raise ValueError(

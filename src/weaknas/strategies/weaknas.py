@@ -199,6 +199,8 @@ class WeakNAS(PredictorStrategy):
             # Scoring the whole space (evaluated cells too) avoids copying the candidate
             # rows, which costs more than the few extra predictions on large spaces.
             whole = [predict_in_chunks(model, features) for model in models]
+            if self.options.self_train:
+                models, whole = self._self_trained(indices, labels, whole[0])
             if self.pool_grow:
                 whole = self._grow_pool(models, whole, count)
             candidates = self.unseen_indices()
@@ -355,6 +357,21 @@ class WeakNAS(PredictorStrategy):
             rows = self.rng.integers(len(labels), size=len(labels))
             models.append(self._new_predictor().fit(X[rows], labels[rows]))
         return models
+
+    def _self_trained(
+        self, indices: np.ndarray, labels: np.ndarray, predicted: np.ndarray
+    ) -> tuple[list[WeakPredictor], list[np.ndarray]]:
+        """Self-training: the predictor's own predictions label ``self_train`` unseen
+        architectures drawn at random, and a predictor fitted to them and the observed
+        ones ranks the space instead."""
+        unseen = self.unseen_indices()
+        drawn = self.rng.choice(unseen, min(self.options.self_train, len(unseen)), replace=False)
+        rows = np.concatenate([indices, drawn])
+        model = self._new_predictor().fit(
+            self.features[rows], np.concatenate([labels, predicted[drawn]])
+        )
+        self.n_fits += 1
+        return [model], [predict_in_chunks(model, self.features)]
 
     def _uniform_from_top_m(self, scores: np.ndarray, count: int, n_told: int) -> np.ndarray:
         m = min(max(self.top_m(n_told), count), len(scores))
