@@ -45,11 +45,13 @@ class NB101Space(FiniteSpace):
     name = "nb101"
     #: ``adjacency``: the paper's 45 dims (edge bits and op one-hot per vertex column).
     #: ``adjacency+stats``: plus 9 vertex-order-free counts (ops, edges, depth, paths);
-    #: the search default: with rank targets it found the optimum in fewer queries than
-    #: the 45 dims alone (``benchmarks/nb101_sample_efficiency.py``).
+    #: the space's search default (WeakNAS prefers ``adjacency+stats+graf``): with rank
+    #: targets it found the optimum in fewer queries than the 45 dims alone
+    #: (``benchmarks/nb101_sample_efficiency.py``).
     #: ``adjacency+stats+edges``: plus 16 counts of edges by (source op, target op).
     #: ``adjacency+stats+graf``: plus 9 graph features as GRAF builds them (paths through
-    #: each op, the shortest path, the most convolutions on a path, the output's inputs).
+    #: each op, the shortest path, the most convolutions on a path, the output's inputs);
+    #: WeakNAS's default on NB101 (issue 30).
     #: ``+params``: plus the cell's network's parameter count (thousands), computed from
     #: the cell as the benchmark counts it.
     #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
