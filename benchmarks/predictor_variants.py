@@ -55,7 +55,6 @@ ARMS: dict[str, dict] = {
     "nb101-params": {"encoding": "adjacency+stats+params"},
     "nb101-graf+params": {"encoding": "adjacency+stats+graf+params"},
     "self-train1000": {"self_train": 1000},
-    "self-train5000": {"self_train": 5000},
 }
 BUDGETS = {"nb101": 3000}  # others 1,000
 _benchmarks: dict = {}
