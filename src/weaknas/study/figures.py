@@ -68,6 +68,19 @@ def _save(plt, fig, path: Path) -> None:
     plt.close(fig)
 
 
+def query_grid(budget: int) -> np.ndarray:
+    """Every ``GRID_STEP`` queries up to ``budget``, and the budget itself."""
+    return np.unique(np.r_[np.arange(GRID_STEP, budget + 1, GRID_STEP), budget])
+
+
+def _last_iteration_at(n_queries: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """For each N in ``grid``, the run's last iteration that ended at or before N; -1
+    before its first and after its end."""
+    at = np.searchsorted(n_queries, grid, side="right") - 1
+    at[grid > n_queries[-1]] = -1
+    return at
+
+
 def curves_on_grid(iterations: pd.DataFrame, column: str, grid: np.ndarray) -> pd.DataFrame:
     """Each run's ``column`` after N queries for N in ``grid`` (NaN outside the run).
 
@@ -76,40 +89,36 @@ def curves_on_grid(iterations: pd.DataFrame, column: str, grid: np.ndarray) -> p
     """
     rows = []
     for key, run in iterations.groupby(["method", "benchmark", "seed"], sort=False):
-        n = run["n_queries"].to_numpy()
+        at = _last_iteration_at(run["n_queries"].to_numpy(), grid)
         values = run[column].to_numpy(float)
-        at = np.searchsorted(n, grid, side="right") - 1
-        curve = np.where((at >= 0) & (grid <= n[-1]), values[np.maximum(at, 0)], np.nan)
-        rows.append((*key, curve))
+        rows.append((*key, np.where(at >= 0, values[np.maximum(at, 0)], np.nan)))
     return pd.DataFrame(rows, columns=["method", "benchmark", "seed", "curve"])
 
 
 def study_curves(iterations: pd.DataFrame) -> pd.DataFrame:
-    """Every run's accuracy and predictor correlation after N queries, N on a grid of
-    ``GRID_STEP`` (and the budget): one row per (method, benchmark, seed, N) within the run,
-    the columns of ``CURVE_COLUMNS`` the iterations hold, as float32. What the accuracy and
-    correlation figures draw, small enough to keep beside a report."""
-    budget = int(iterations["n_queries"].max())
-    grid = np.unique(np.r_[np.arange(GRID_STEP, budget + 1, GRID_STEP), budget])
+    """Every run's accuracy and predictor correlation after N queries, N on
+    ``query_grid``: one row per (method, benchmark, seed, N) within the run, the columns of
+    ``CURVE_COLUMNS`` the iterations hold, as float32. What the accuracy and correlation
+    figures draw, small enough to keep beside a report."""
+    grid = query_grid(int(iterations["n_queries"].max()))
     columns = [c for c in CURVE_COLUMNS if c in iterations]
     frames = []
     for (method, benchmark, seed), run in iterations.groupby(
         ["method", "benchmark", "seed"], sort=False
     ):
-        n = run["n_queries"].to_numpy()
-        inside = grid[grid <= n[-1]]  # the grid within the run
-        at = np.searchsorted(n, inside, side="right") - 1  # last iteration ended by then
-        values = {c: run[c].to_numpy(float)[np.maximum(at, 0)] for c in columns}
-        frame = pd.DataFrame(
-            {
-                "method": method,
-                "benchmark": benchmark,
-                "seed": seed,
-                "n_queries": inside,
-                **{c: np.where(at >= 0, v, np.nan).astype(np.float32) for c, v in values.items()},
-            }
+        at = _last_iteration_at(run["n_queries"].to_numpy(), grid)
+        inside = at >= 0
+        frames.append(
+            pd.DataFrame(
+                {
+                    "method": method,
+                    "benchmark": benchmark,
+                    "seed": seed,
+                    "n_queries": grid[inside],
+                    **{c: run[c].to_numpy(np.float32)[at[inside]] for c in columns},
+                }
+            )
         )
-        frames.append(frame[at >= 0])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -297,8 +306,7 @@ def tsne_figure(run: pd.DataFrame, data: str | None, path: Path) -> str:
 
 def _ratio_figure(plt, iterations: pd.DataFrame, path: Path) -> str:
     """Several objectives: the hypervolume ratio against queries, median over seeds."""
-    budget = int(iterations["n_queries"].max())
-    grid = np.unique(np.r_[np.arange(10, budget + 1, 10), budget])
+    grid = query_grid(int(iterations["n_queries"].max()))
     curves = curves_on_grid(iterations, "hypervolume_ratio", grid)
     benchmarks = list(dict.fromkeys(curves["benchmark"]))
     fig, axes = _panels(plt, len(benchmarks))
