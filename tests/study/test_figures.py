@@ -50,6 +50,24 @@ def test_study_curves_keep_each_runs_values_on_the_grid_within_the_run():
     assert r["n_queries"].tolist() == [10] and r["pick_test"].tolist() == [7.0]
 
 
+def test_the_accuracy_figure_holds_a_stopped_runs_best_to_the_end():
+    # one run stops at 10 queries on the optimum (9.0), the other goes on lower: past 10
+    # the figure averages both, not the unlucky run alone
+    curves = pd.DataFrame(
+        {
+            "seed": [0, 1, 1, 1],
+            "n_queries": [10, 10, 20, 30],
+            "pick_test": [9.0, 1.0, 2.0, 3.0],
+        }
+    )
+    grid = np.array([10, 20, 30])
+    held = figures._stacked(curves, "pick_test", grid, carry=True)
+    np.testing.assert_array_equal(np.nanmean(held, axis=0), [5.0, 5.5, 6.0])
+    np.testing.assert_array_equal(
+        figures._stacked(curves, "pick_test", grid)[0], [9.0, np.nan, np.nan]
+    )
+
+
 def test_report_writes_tables_and_figures(nb201_csv, tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "TSNE_BACKGROUND", 150)  # a small map keeps the test fast
     methods = [
