@@ -35,7 +35,8 @@ def ranks(values: np.ndarray) -> np.ndarray:
 
 # name -> (encoding, LGBMPredictor settings, labels from observed values)
 VARIANTS = {
-    "default (rank target, adjacency+stats)": ("adjacency+stats", {}, ranks),
+    "default (rank target, adjacency+stats+graf)": ("adjacency+stats+graf", {}, ranks),
+    "adjacency+stats (the default before issue 30)": ("adjacency+stats", {}, ranks),
     "value target": ("adjacency+stats", {}, lambda v: v),
     "rank^2 target": ("adjacency+stats", {}, lambda v: ranks(v) ** 2),
     "ranks clipped below the 25% quantile": (
