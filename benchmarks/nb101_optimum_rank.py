@@ -46,6 +46,7 @@ VARIANTS = {
     ),
     "adjacency (45 dims)": ("adjacency", {}, ranks),
     "adjacency+stats+edges": ("adjacency+stats+edges", {}, ranks),
+    "adjacency+stats+edges+graf": ("adjacency+stats+edges+graf", {}, ranks),
     "path encoding": ("path", {}, ranks),
     "100 trees x 15 leaves, rate 0.1": (
         "adjacency+stats",

@@ -54,6 +54,7 @@ ARMS: dict[str, dict] = {
     "bananas": {"strategy": "bananas"},  # the faithful BANANAS-like, for pubmed's aim
     "nb101-params": {"encoding": "adjacency+stats+params"},
     "nb101-graf+params": {"encoding": "adjacency+stats+graf+params"},
+    "nb101-edges+graf": {"encoding": "adjacency+stats+edges+graf"},
     "self-train1000": {"self_train": 1000},
 }
 BUDGETS = {"nb101": 3000}  # others 1,000

@@ -126,6 +126,10 @@ def test_edge_type_counts_of_the_optimum(nb101):
     # rows: from input, conv1x1, conv3x3, maxpool; columns: to conv1x1, conv3x3, maxpool, output
     assert counts == [[1, 2, 0, 1], [0, 1, 0, 0], [0, 1, 1, 1], [0, 1, 0, 0]]
     assert nb101.space.encode("adjacency+stats+edges").shape == (423_624, 70)
+    both = nb101.space.encode("adjacency+stats+edges+graf")  # edge counts, then graph features
+    assert both.shape == (423_624, 79)
+    assert both[4789, 54:70].tolist() == sum(counts, [])
+    assert both[4789, 70:].tolist() == nb101.space.encode("adjacency+stats+graf")[4789, 54:].tolist()
 
 
 def test_graph_features_of_the_optimum(nb101):

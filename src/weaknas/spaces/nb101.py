@@ -51,7 +51,7 @@ class NB101Space(FiniteSpace):
     #: ``adjacency+stats+edges``: plus 16 counts of edges by (source op, target op).
     #: ``adjacency+stats+graf``: plus 9 graph features as GRAF builds them (paths through
     #: each op, the shortest path, the most convolutions on a path, the output's inputs);
-    #: WeakNAS's default on NB101 (issue 30).
+    #: WeakNAS's default on NB101 (issue 30). ``adjacency+stats+edges+graf``: both.
     #: ``+params``: plus the cell's network's parameter count (thousands), computed from
     #: the cell as the benchmark counts it.
     #: ``path``: which of the 364 input->output op sequences exist (BANANAS).
@@ -60,6 +60,7 @@ class NB101Space(FiniteSpace):
         "adjacency+stats",
         "adjacency+stats+edges",
         "adjacency+stats+graf",
+        "adjacency+stats+edges+graf",
         "adjacency+stats+params",
         "adjacency+stats+graf+params",
         "path",
