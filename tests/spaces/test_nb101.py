@@ -129,7 +129,8 @@ def test_edge_type_counts_of_the_optimum(nb101):
     both = nb101.space.encode("adjacency+stats+edges+graf")  # edge counts, then graph features
     assert both.shape == (423_624, 79)
     assert both[4789, 54:70].tolist() == sum(counts, [])
-    assert both[4789, 70:].tolist() == nb101.space.encode("adjacency+stats+graf")[4789, 54:].tolist()
+    graf = nb101.space.encode("adjacency+stats+graf")
+    assert both[4789, 70:].tolist() == graf[4789, 54:].tolist()
 
 
 def test_graph_features_of_the_optimum(nb101):
