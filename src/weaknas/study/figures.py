@@ -122,9 +122,7 @@ def study_curves(iterations: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _stacked(
-    runs: pd.DataFrame, column: str, grid: np.ndarray, carry: bool = False
-) -> np.ndarray:
+def _stacked(runs: pd.DataFrame, column: str, grid: np.ndarray, carry: bool = False) -> np.ndarray:
     """(runs x grid) values of one column from ``study_curves`` rows, NaN before a run's
     first iteration and, unless ``carry``, after its end. ``carry`` holds a finished run's
     last value to the end of the grid: a run stopped at the optimum still holds its best,
