@@ -60,12 +60,10 @@ def test_the_accuracy_figure_holds_a_stopped_runs_best_to_the_end():
             "pick_test": [9.0, 1.0, 2.0, 3.0],
         }
     )
-    grid = np.array([10, 20, 30])
-    held = figures._stacked(curves, "pick_test", grid, carry=True)
-    np.testing.assert_array_equal(np.nanmean(held, axis=0), [5.0, 5.5, 6.0])
-    np.testing.assert_array_equal(
-        figures._stacked(curves, "pick_test", grid)[0], [9.0, np.nan, np.nan]
-    )
+    grid = np.array([5, 10, 20, 30])
+    held = figures._stacked(curves, "pick_test", grid)
+    np.testing.assert_array_equal(held[0], [np.nan, 9.0, 9.0, 9.0])  # NaN before its start
+    np.testing.assert_array_equal(held[:, 1:].mean(axis=0), [5.0, 5.5, 6.0])
 
 
 def test_report_writes_tables_and_figures(nb201_csv, tmp_path, monkeypatch):

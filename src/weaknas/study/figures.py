@@ -122,13 +122,13 @@ def study_curves(iterations: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _stacked(runs: pd.DataFrame, column: str, grid: np.ndarray, carry: bool = False) -> np.ndarray:
-    """(runs x grid) values of one column from ``study_curves`` rows, NaN before a run's
-    first iteration and, unless ``carry``, after its end. ``carry`` holds a finished run's
-    last value to the end of the grid: a run stopped at the optimum still holds its best,
-    and leaving it out would average the later points over the unlucky runs alone."""
+def _stacked(runs: pd.DataFrame, column: str, grid: np.ndarray) -> np.ndarray:
+    """(runs x grid) values of one column from ``study_curves`` rows: NaN before a run's
+    first iteration, and a finished run's last value held to the end of the grid. A run
+    stopped at the optimum still holds its best; leaving it out would average the later
+    points over the unlucky runs alone."""
     table = runs.pivot(index="seed", columns="n_queries", values=column).reindex(columns=grid)
-    return (table.ffill(axis=1) if carry else table).to_numpy(float)
+    return table.ffill(axis=1).to_numpy(float)
 
 
 def _accuracy_figure(plt, curves: pd.DataFrame, path: Path) -> str:
@@ -145,7 +145,7 @@ def _accuracy_figure(plt, curves: pd.DataFrame, path: Path) -> str:
         lows = []
         of_benchmark = curves[curves["benchmark"] == benchmark]
         for method, runs in of_benchmark.groupby("method", sort=False):
-            stacked = _stacked(runs, column, grid, carry=True)
+            stacked = _stacked(runs, column, grid)
             n_runs = len(stacked)
             with warnings.catch_warnings():  # grid points no run reached: NaN
                 warnings.simplefilter("ignore", RuntimeWarning)
