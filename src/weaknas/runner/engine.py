@@ -46,7 +46,7 @@ from weaknas.runner.durable_log import DurableLog, read_log
 from weaknas.runner.executors import make_executor, refuse_search_in_worker_bootstrap
 from weaknas.runner.observers import Observer
 from weaknas.runner.output import LOG, RUN, code_version, write_json
-from weaknas.runner.results import SearchResult, describe, finish
+from weaknas.runner.results import SearchResult, describe, evaluations_table, finish
 from weaknas.runner.trials import Outcome, Trial, outcome_of
 from weaknas.spaces.base import FiniteSpace
 from weaknas.strategies import Strategy, fit_initial_design, make_strategy
@@ -373,39 +373,7 @@ class Search:
     # --- results --------------------------------------------------------------------------
     def results(self) -> pd.DataFrame:
         """One row per finished evaluation, in proposal order (whatever finished first)."""
-        rows = []
-        finished = [(i, t) for i, t in self.trials.items() if i in self.outcomes]
-        metrics = self.space.known_metrics()  # analytic costs: recorded for every row
-        for order, (index, trial) in enumerate(finished, start=1):
-            outcome = self.outcomes[index]
-            known = {k: float(v[index]) for k, v in metrics.items() if index < len(v)}
-            rows.append(
-                {
-                    "order": order,
-                    "iteration": trial.iteration,
-                    "index": index,
-                    "arch": self.space.to_string(index),
-                    "status": "ok" if outcome.ok else "failed",
-                    "value": outcome.value,
-                    "error": outcome.error,
-                    "seconds": outcome.seconds,
-                    "elapsed": outcome.elapsed,
-                    "predicted": trial.predicted,
-                    **known,
-                    **outcome.info,
-                    **(
-                        {"feasible": self.meets_constraints(index, outcome)}
-                        if self.constraints
-                        else {}
-                    ),
-                }
-            )
-        table = pd.DataFrame(rows)
-        for column in table.columns.difference(["arch", "status", "error"]):
-            # values logged as JSON null come back as None: keep numeric columns numeric
-            if not table[column].map(lambda v: isinstance(v, str)).any():
-                table[column] = pd.to_numeric(table[column])
-        return table
+        return evaluations_table(self)
 
     def best(self) -> tuple[int, float] | None:
         """(index, value) of the best successful evaluation (the earliest proposed on ties)."""

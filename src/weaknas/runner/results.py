@@ -38,9 +38,42 @@ class SearchResult:
     pareto: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def evaluations_table(run: Search) -> pd.DataFrame:
+    """One row per finished evaluation, in proposal order (whatever finished first)."""
+    rows = []
+    finished = [(i, t) for i, t in run.trials.items() if i in run.outcomes]
+    metrics = run.space.known_metrics()  # analytic costs: recorded for every row
+    for order, (index, trial) in enumerate(finished, start=1):
+        outcome = run.outcomes[index]
+        known = {k: float(v[index]) for k, v in metrics.items() if index < len(v)}
+        rows.append(
+            {
+                "order": order,
+                "iteration": trial.iteration,
+                "index": index,
+                "arch": run.space.to_string(index),
+                "status": "ok" if outcome.ok else "failed",
+                "value": outcome.value,
+                "error": outcome.error,
+                "seconds": outcome.seconds,
+                "elapsed": outcome.elapsed,
+                "predicted": trial.predicted,
+                **known,
+                **outcome.info,
+                **({"feasible": run.meets_constraints(index, outcome)} if run.constraints else {}),
+            }
+        )
+    table = pd.DataFrame(rows)
+    for column in table.columns.difference(["arch", "status", "error"]):
+        # values logged as JSON null come back as None: keep numeric columns numeric
+        if not table[column].map(lambda v: isinstance(v, str)).any():
+            table[column] = pd.to_numeric(table[column])
+    return table
+
+
 def finish(run: Search, budget: int) -> SearchResult:
     """The result tables and summary of a run; written to its folder (summary last)."""
-    evaluations = run.results()
+    evaluations = evaluations_table(run)
     iterations = run.observer.iterations(evaluations)
     best = run.best()
     wall = run.elapsed()
