@@ -90,7 +90,11 @@ def compare_at_500_table() -> str:
 def research_summary_tables() -> str:
     return "".join(
         research_summary.summary(pd.read_csv(ROOT / "docs" / folder / "seeds.csv"), title)
-        for folder, title in (("methods", "research_methods"), ("nb101", "research_nb101"))
+        for folder, title in (
+            ("methods", "research_methods"),
+            ("nb101", "research_nb101"),
+            ("nb101-confirm", "research_nb101"),
+        )
     )
 
 
@@ -115,7 +119,13 @@ for _source in sorted((RESULTS / "multi_objective").glob("*.csv")):
     TABLES[f"benchmarks/results/multi_objective/{_table}"] = multi_objective_table(_source)
 
 
-STUDY_REPORTS = ("docs/methods", "docs/nb101", "docs/nbgraph", "docs/variants")
+STUDY_REPORTS = (
+    "docs/methods",
+    "docs/nb101",
+    "docs/nb101-confirm",
+    "docs/nbgraph",
+    "docs/variants",
+)
 
 
 def study_report(report: str) -> Callable[[], str]:

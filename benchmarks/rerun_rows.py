@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = {
     "docs/methods": (1000, False),
     "docs/nb101": (3000, True),
+    "docs/nb101-confirm": (3000, True),
     "docs/nbgraph": (1000, True),
 }
 
