@@ -10,17 +10,17 @@ Tables and their sources (all committed):
 - ``benchmarks/results/nb101_sample_efficiency/table.md``: the same for NB101
   (``nb101_sample_efficiency.py``);
 - ``benchmarks/results/compare_at_500.md``: the NB201 studies, seeds 0-19 at 500 queries;
-- ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv`` and
-  ``docs/nb101/seeds.csv`` (the research suite's studies);
+- ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv``,
+  ``docs/nb101/seeds.csv`` and ``docs/nb101-confirm/seeds.csv`` (the research suite's studies);
 - ``benchmarks/results/multi_objective/*.md``: each from the ``.csv`` of its name
   (``multi_objective.py``; ``table.md`` from ``seeds.csv``);
 - ``benchmarks/results/predictor_variants/table.md``: its ``runs_*.csv``
   (``predictor_variants.py``);
-- the tables of each committed study report (``docs/{methods,nb101,nbgraph,variants}/
+- the tables of each committed study report (``docs/{methods,nb101,nb101-confirm,nbgraph,variants}/
   report.md``), from its ``seeds.csv`` (a study re-run for some methods or seeds only
   replaces their rows there).
 
-Figures: each committed study report's (``docs/{methods,nb101,nbgraph,variants}``)
+Figures: each committed study report's (``docs/{methods,nb101,nb101-confirm,nbgraph,variants}``)
 queries-to-optimum and found-fraction figures, from its ``seeds.csv``; its accuracy and
 predictor-correlation figures from its ``curves.parquet`` (every run's values every 10
 queries; the study's own per-iteration files run to hundreds of MB and are not
