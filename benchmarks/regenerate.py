@@ -10,17 +10,17 @@ Tables and their sources (all committed):
 - ``benchmarks/results/nb101_sample_efficiency/table.md``: the same for NB101
   (``nb101_sample_efficiency.py``);
 - ``benchmarks/results/compare_at_500.md``: the NB201 studies, seeds 0-19 at 500 queries;
-- ``benchmarks/results/research_summary.md``: ``docs/methods/seeds.csv``,
-  ``docs/nb101/seeds.csv`` and ``docs/nb101-confirm/seeds.csv`` (the research suite's studies);
+- ``benchmarks/results/research_summary.md``: the ``seeds.csv`` of each study report that
+  ``study_reports.py`` gives a summary section;
 - ``benchmarks/results/multi_objective/*.md``: each from the ``.csv`` of its name
   (``multi_objective.py``; ``table.md`` from ``seeds.csv``);
 - ``benchmarks/results/predictor_variants/table.md``: its ``runs_*.csv``
   (``predictor_variants.py``);
-- the tables of each committed study report (``docs/{methods,nb101,nb101-confirm,nbgraph,variants}/
+- the tables of each committed study report (``study_reports.REPORTS``: ``docs/<study>/
   report.md``), from its ``seeds.csv`` (a study re-run for some methods or seeds only
   replaces their rows there).
 
-Figures: each committed study report's (``docs/{methods,nb101,nb101-confirm,nbgraph,variants}``)
+Figures: each committed study report's (``study_reports.REPORTS``)
 queries-to-optimum and found-fraction figures, from its ``seeds.csv``; its accuracy and
 predictor-correlation figures from its ``curves.parquet`` (every run's values every 10
 queries; the study's own per-iteration files run to hundreds of MB and are not
@@ -48,6 +48,7 @@ import nb101_sample_efficiency  # noqa: E402
 import predictor_variants  # noqa: E402
 import research_summary  # noqa: E402
 import sample_efficiency  # noqa: E402
+import study_reports  # noqa: E402
 
 from weaknas.study.report import frame_to_markdown, tables_by_benchmark  # noqa: E402
 
@@ -89,12 +90,9 @@ def compare_at_500_table() -> str:
 
 def research_summary_tables() -> str:
     return "".join(
-        research_summary.summary(pd.read_csv(ROOT / "docs" / folder / "seeds.csv"), title)
-        for folder, title in (
-            ("methods", "research_methods"),
-            ("nb101", "research_nb101"),
-            ("nb101-confirm", "research_nb101"),
-        )
+        research_summary.summary(pd.read_csv(ROOT / report.folder / "seeds.csv"), title)
+        for report in study_reports.REPORTS
+        if (title := report.summary_title)
     )
 
 
@@ -119,13 +117,7 @@ for _source in sorted((RESULTS / "multi_objective").glob("*.csv")):
     TABLES[f"benchmarks/results/multi_objective/{_table}"] = multi_objective_table(_source)
 
 
-STUDY_REPORTS = (
-    "docs/methods",
-    "docs/nb101",
-    "docs/nb101-confirm",
-    "docs/nbgraph",
-    "docs/variants",
-)
+STUDY_REPORTS = tuple(report.folder for report in study_reports.REPORTS)
 
 
 def study_report(report: str) -> Callable[[], str]:

@@ -2,8 +2,8 @@
 figures (a method changed; the other methods' committed runs stand).
 
 The study's protocol is read from the report's own ``seeds.csv`` (its benchmarks and
-seeds) and ``PROTOCOLS`` (budget, stop at the optimum); the method's settings are the
-suite's (``research_study.SUITES``). The method's rows in ``seeds.csv`` are replaced in
+seeds) and ``study_reports.py`` (budget, stop at the optimum, and the suite the method's
+settings come from, ``research_study.SUITES``). The method's rows in ``seeds.csv`` are replaced in
 place, so its order and every other row stay as committed; ``regenerate.py`` then
 rebuilds the report's tables and seed figures.
 
@@ -23,33 +23,31 @@ from pathlib import Path
 import pandas as pd
 from research_study import SUITES  # benchmarks/research_study.py
 from seed_ranges import parse_seeds  # benchmarks/seed_ranges.py
+from study_reports import BY_FOLDER  # benchmarks/study_reports.py
 
 from weaknas.runner import SearchConfig
 from weaknas.study import Method, run_studies
 
 ROOT = Path(__file__).resolve().parents[1]
-# (budget, stop at the optimum) of each committed study, as its report states
-PROTOCOLS = {
-    "docs/methods": (1000, False),
-    "docs/nb101": (3000, True),
-    "docs/nb101-confirm": (3000, True),
-    "docs/nbgraph": (1000, True),
-}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
-    parser.add_argument("--report", required=True, choices=sorted(PROTOCOLS))
+    parser.add_argument("--report", required=True, choices=sorted(BY_FOLDER))
     parser.add_argument("--method", required=True, help="a method of the methods suite")
     parser.add_argument("--benchmarks", default=None, help="default: all of the report's")
     parser.add_argument("--seeds", default=None, help="default: all of the report's")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", default=None, help="study folder (default /tmp/rerun_<...>)")
     args = parser.parse_args()
-    settings = SUITES["methods"].get(args.method)
+    report = BY_FOLDER[args.report]
+    settings = SUITES[report.suite].get(args.method)
     if settings is None:
-        parser.error(f"--method {args.method!r} is not in {sorted(SUITES['methods'])}")
+        parser.error(
+            f"--method {args.method!r} is not in {args.report}'s suite "
+            f"{report.suite!r}: {sorted(SUITES[report.suite])}"
+        )
     seeds_file = ROOT / args.report / "seeds.csv"
     committed = pd.read_csv(seeds_file)
     mine = committed.method == args.method
@@ -61,10 +59,15 @@ def main() -> None:
         if args.seeds
         else sorted(int(s) for s in committed[mine].seed.unique())
     )
-    budget, stop = PROTOCOLS[args.report]
     methods = [
         Method(
-            args.method, SearchConfig(benchmark=b, budget=budget, stop_at_optimum=stop, **settings)
+            args.method,
+            SearchConfig(
+                benchmark=b,
+                budget=report.budget,
+                stop_at_optimum=report.stop_at_optimum,
+                **settings,
+            ),
         )
         for b in benchmarks
     ]

@@ -242,3 +242,25 @@ def test_the_headline_table_of_the_results_guide_equals_the_research_summary():
 
     for quoted, method in names.items():
         assert cells(table, quoted) == cells(suite, method), quoted
+
+
+# Tables docs/results.md copies whole from research_summary.md: the text just before the
+# copy, and the summary section it comes from.
+COPIED_SUMMARY_TABLES = (
+    ("seeds, p against the default:\n\n| method | NB101 |", "## research_nb101 (seeds 100-199)"),
+)
+
+
+@pytest.mark.parametrize(("anchor", "section"), COPIED_SUMMARY_TABLES)
+def test_a_research_summary_table_the_results_guide_copies_equals_its_source(anchor, section):
+    """A confirmation study's table quoted in docs/results.md is the generated section's
+    queries table, line for line (a re-run that regenerates the summary fails here until
+    the guide is updated)."""
+    guide = (ROOT / "docs" / "results.md").read_text()
+    assert guide.count(anchor) == 1, anchor
+    header = anchor.split("\n\n")[1]
+    copied = header + guide.split(anchor)[1].split("\n\n")[0]
+    summary = (ROOT / "benchmarks" / "results" / "research_summary.md").read_text()
+    source = summary.split(section + "\n")[1].split("\n## ")[0]
+    table = header + source.split(header)[1].split("\n\n")[0]
+    assert copied == table
