@@ -25,6 +25,10 @@ NAMES = {  # benchmark -> column title
     "nb201-cifar100": "cifar100",
     "nb201-imagenet16": "ImageNet16-120",
     "nb101": "NB101",
+    "nbgraph-cora": "cora",
+    "nbgraph-pubmed": "pubmed",
+    "nbgraph-arxiv": "arxiv",
+    "nbgraph-proteins": "proteins",
 }
 
 

@@ -24,7 +24,8 @@ REPORTS: tuple[StudyReport, ...] = (
     StudyReport("docs/methods", "methods", 1000, False, "research_methods"),
     StudyReport("docs/nb101", "nb101", 3000, True, "research_nb101"),
     StudyReport("docs/nb101-confirm", "nb101", 3000, True, "research_nb101"),
-    StudyReport("docs/nbgraph", "methods", 1000, True),
+    StudyReport("docs/nbgraph", "methods", 1000, True, "research_nbgraph"),
+    StudyReport("docs/nbgraph-confirm", "methods", 1000, True, "research_nbgraph"),
     StudyReport("docs/variants", "variants", 1000, False),
 )
 BY_FOLDER: dict[str, StudyReport] = {report.folder: report for report in REPORTS}

@@ -248,6 +248,10 @@ def test_the_headline_table_of_the_results_guide_equals_the_research_summary():
 # copy, and the summary section it comes from.
 COPIED_SUMMARY_TABLES = (
     ("seeds, p against the default:\n\n| method | NB101 |", "## research_nb101 (seeds 100-199)"),
+    (
+        "Wilcoxon p against WeakNAS:\n\n| method | cora | pubmed | arxiv | proteins |",
+        "## research_nbgraph (seeds 100-199)",
+    ),
 )
 
 
