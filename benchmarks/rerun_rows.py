@@ -35,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
     parser.add_argument("--report", required=True, choices=sorted(BY_FOLDER))
-    parser.add_argument("--method", required=True, help="a method of the methods suite")
+    parser.add_argument("--method", required=True, help="a method of the report's suite")
     parser.add_argument("--benchmarks", default=None, help="default: all of the report's")
     parser.add_argument("--seeds", default=None, help="default: all of the report's")
     parser.add_argument("--workers", type=int, default=None)
