@@ -74,14 +74,20 @@ def timed(source: Path, argv: list[str], scratch: Path) -> float:
     return wall_seconds(source, ["-c", LAUNCH, *args], cwd=scratch, capture_output=True)
 
 
+def interleaved_medians(statements: dict[str, str], repeats: int) -> dict[str, float]:
+    """Median whole-process time of each ``python -c STATEMENT``, the statements run in
+    turn ``repeats`` times, so each sees the same machine load."""
+    times: dict[str, list[float]] = {name: [] for name in statements}
+    for _ in range(repeats):
+        for name, code in statements.items():
+            times[name].append(wall_seconds(ROOT / "src", ["-c", code], check=True))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def floor(repeats: int) -> None:
     """Median whole-process time of each import in ``FLOOR``, interleaved."""
-    times: dict[str, list[float]] = {name: [] for name in FLOOR}
-    for _ in range(repeats):
-        for name, code in FLOOR.items():
-            times[name].append(wall_seconds(ROOT / "src", ["-c", code], check=True))
-    for name, values in times.items():
-        print(f"{name:42s} {statistics.median(values):6.2f} s", flush=True)
+    for name, seconds in interleaved_medians(FLOOR, repeats).items():
+        print(f"{name:42s} {seconds:6.2f} s", flush=True)
     print(f"(medians of {repeats} fresh interpreters each, interleaved, whole process)")
 
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import time
 
 import numpy as np
+from cold_start import interleaved_medians  # benchmarks/cold_start.py
 
 from weaknas.spaces.nb201 import EDGES, OPS, NB201Space
 
@@ -31,16 +30,6 @@ BATCH = 128
 HIDDEN = 32
 LAYERS = 3
 FIT_SIZES = (10, 100, 250, 500, 750, 990)
-
-
-def start_seconds(statement: str, repeats: int) -> float:
-    """Median wall time of a fresh interpreter running ``statement``."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", statement], check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def op_graphs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,12 +62,13 @@ def main() -> None:
     torch.set_num_threads(1)
     torch.manual_seed(0)
 
-    bare = start_seconds("pass", args.repeats)
-    with_torch = start_seconds("import torch", args.repeats)
-    with_lgbm = start_seconds("import lightgbm", args.repeats)
+    starts = interleaved_medians(
+        {"bare": "pass", "torch": "import torch", "lightgbm": "import lightgbm"}, args.repeats
+    )
+    with_torch = starts["torch"]
     print(
-        f"interpreter start, median of {args.repeats}: bare {bare:.2f} s, import torch "
-        f"{with_torch:.2f} s, import lightgbm {with_lgbm:.2f} s"
+        f"interpreter start, medians of {args.repeats} interleaved: bare {starts['bare']:.2f} s, "
+        f"import torch {with_torch:.2f} s, import lightgbm {starts['lightgbm']:.2f} s"
     )
 
     space = NB201Space()

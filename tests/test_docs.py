@@ -99,6 +99,13 @@ def test_the_command_reference_is_generated_from_the_parser():
         assert f"`{flag}`" in committed
 
 
+def research_summary_section(heading: str) -> str:
+    """The text under ``heading`` in ``benchmarks/results/research_summary.md``, up to the
+    next section."""
+    summary = (ROOT / "benchmarks" / "results" / "research_summary.md").read_text()
+    return summary.split(heading + "\n")[1].split("\n## ")[0]
+
+
 def test_the_numbers_the_readme_quotes_equal_the_files_they_come_from():
     """The README's claims: queries to the optimum of the default and the paper's
     protocol on NB201 (the research suite, seeds 100-199) and seed 0's queries to the
@@ -106,8 +113,7 @@ def test_the_numbers_the_readme_quotes_equal_the_files_they_come_from():
     import csv
 
     text = " ".join(README.read_text().split())
-    summary = (ROOT / "benchmarks" / "results" / "research_summary.md").read_text()
-    suite = summary.split("## research_methods (seeds 100-199)")[1].split("\n## ")[0]
+    suite = research_summary_section("## research_methods (seeds 100-199)")
 
     def means(method: str) -> list[float]:
         row = next(line for line in suite.splitlines() if line.startswith(f"| {method} |"))
@@ -223,8 +229,7 @@ def test_the_headline_table_of_the_results_guide_equals_the_research_summary():
     guide = (ROOT / "docs" / "results.md").read_text()
     table = guide.split("| seeds 100-199 | cifar10 | cifar100 | ImageNet16-120 |")[1]
     table = table.split("\n\n")[0]
-    summary = (ROOT / "benchmarks" / "results" / "research_summary.md").read_text()
-    suite = summary.split("## research_methods (seeds 100-199)")[1].split("\n## ")[0]
+    suite = research_summary_section("## research_methods (seeds 100-199)")
     suite = suite.split("Test accuracy")[0]
     names = {
         "**default**": "weaknas",
@@ -264,7 +269,6 @@ def test_a_research_summary_table_the_results_guide_copies_equals_its_source(anc
     assert guide.count(anchor) == 1, anchor
     header = anchor.split("\n\n")[1]
     copied = header + guide.split(anchor)[1].split("\n\n")[0]
-    summary = (ROOT / "benchmarks" / "results" / "research_summary.md").read_text()
-    source = summary.split(section + "\n")[1].split("\n## ")[0]
+    source = research_summary_section(section)
     table = header + source.split(header)[1].split("\n\n")[0]
     assert copied == table
